@@ -1,0 +1,38 @@
+# Legato: `make run` and `make test` work from a clean clone.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: setup run test lint typecheck contracts pytest bench clean
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+setup: | $(UV)
+	$(UV) sync --frozen --all-groups --quiet
+
+run: setup
+	$(UV) run --frozen legato flow validate examples/
+	$(UV) run --frozen legato expression render '{{ "Legato" | upper }} is ready: {{ range(1, 3) | join(",") }}'
+
+lint: setup
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen ruff format --check src tests bench
+
+typecheck: setup
+	$(UV) run --frozen mypy
+
+contracts: setup
+	$(UV) run --frozen lint-imports
+
+pytest: setup
+	$(UV) run --frozen pytest --cov=legato.expressions --cov-report=term:skip-covered \
+		--cov-fail-under=100
+
+test: lint typecheck contracts pytest
+
+bench: setup
+	$(UV) run --frozen python bench/expressions.py
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,75 @@
+"""The base of every task: the properties Kestra gives all tasks (§3.1 of the reference).
+
+``RunnableTask`` runs on a worker; ``FlowableTask`` is decided by the executor and holds child
+tasks. ``Tasks`` types a list of nested tasks (resolved through the registry, see ``plugin``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from legato.model.plugin import Child, Plugin, PluginKind
+from legato.model.property import Duration, Dyn
+from legato.model.retry import Retry
+
+TASK_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
+
+LogLevel = Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]
+
+
+class TaskCache(BaseModel):
+    """``taskCache``: reuse outputs of an identical earlier run for ``ttl``."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = False
+    ttl: Duration | None = None
+
+
+class Task(Plugin):
+    """Properties common to every task."""
+
+    kind: ClassVar[PluginKind] = PluginKind.TASK
+    #: True for tasks decided by the executor (flowables, Labels, Exit…)
+    runs_in_executor: ClassVar[bool] = False
+
+    id: str = Field(pattern=TASK_ID_PATTERN, max_length=256)
+    description: str | None = None
+    disabled: bool = False
+    retry: Retry | None = None
+    timeout: Dyn[Duration] | None = None
+    allowFailure: bool = False
+    allowWarning: bool = False
+    runIf: Any = "true"
+    logLevel: LogLevel | None = None
+    logToFile: bool = False
+    workerGroup: dict[str, Any] | None = None
+    taskCache: TaskCache | None = None
+    version: str | None = None
+
+    @field_validator("workerGroup")
+    @classmethod
+    def _no_worker_group(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError(
+                "'workerGroup' is an Enterprise Edition feature that Legato does not support; "
+                "remove it"
+            )
+        return value
+
+
+class RunnableTask(Task):
+    """A task that runs on a worker and may produce outputs."""
+
+
+class FlowableTask(Task):
+    """A task whose children the executor schedules (Sequential, If, ForEach…)."""
+
+    runs_in_executor: ClassVar[bool] = True
+
+
+#: a nested task, resolved by its ``type`` through the registry
+AnyTask = Annotated[Task, Child(PluginKind.TASK)]
+#: a list of nested tasks
+Tasks = list[AnyTask]

@@ -1,0 +1,54 @@
+"""The base of every trigger: the properties Kestra gives all triggers (§3.4 of the reference)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, field_validator
+
+from legato.model.conditions import Conditions
+from legato.model.plugin import Child, Plugin, PluginKind
+
+TRIGGER_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
+
+State = Literal[
+    "CREATED", "RUNNING", "PAUSED", "RESTARTED", "KILLING", "SUCCESS", "WARNING", "FAILED",
+    "KILLED", "CANCELLED", "QUEUED", "RETRYING", "RETRIED", "SKIPPED", "SUBMITTED",
+    "BREAKPOINT", "RESUBMITTED",
+]
+
+
+class Trigger(Plugin):
+    """Properties common to every trigger."""
+
+    kind: ClassVar[PluginKind] = PluginKind.TRIGGER
+
+    id: str = Field(pattern=TRIGGER_ID_PATTERN, max_length=256)
+    description: str | None = None
+    conditions: Conditions | None = None
+    disabled: bool = False
+    labels: Any = None
+    stopAfter: list[State] | None = None
+    logLevel: Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] | None = None
+    logToFile: bool = False
+    workerGroup: dict[str, Any] | None = None
+    minLogLevel: Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] | None = None
+    version: str | None = None
+
+    @field_validator("workerGroup")
+    @classmethod
+    def _no_worker_group(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError(
+                "'workerGroup' is an Enterprise Edition feature that Legato does not support; "
+                "remove it"
+            )
+        return value
+
+
+class PollingTrigger(Trigger):
+    """A trigger a worker evaluates every ``interval``."""
+
+
+AnyTrigger = Annotated[Trigger, Child(PluginKind.TRIGGER)]
+Triggers = list[AnyTrigger]

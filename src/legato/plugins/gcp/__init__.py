@@ -1,0 +1,7 @@
+"""Plugin group gcp."""
+
+from __future__ import annotations
+
+from legato.model.plugin import Plugin
+
+PLUGINS: list[type[Plugin]] = []

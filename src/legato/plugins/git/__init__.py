@@ -1,0 +1,7 @@
+"""Plugin group git."""
+
+from __future__ import annotations
+
+from legato.model.plugin import Plugin
+
+PLUGINS: list[type[Plugin]] = []
