@@ -1,14 +1,12 @@
 # Legato: `make run` and `make test` work from a clean clone.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-PY := .venv/bin/python
+# uv from PATH, else the copy pip installs into this Python (`python3 -m uv`).
+UV ?= $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
 
 .PHONY: setup run test lint typecheck contracts pytest bench clean
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
-
-setup: | $(UV)
+setup:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --all-groups --quiet
 
 run: setup
