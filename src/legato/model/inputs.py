@@ -1,0 +1,372 @@
+"""Flow input definitions (the ``inputs:`` list of a flow): one pydantic model per Kestra type.
+
+Invariants:
+
+* ``AnyInput`` is a union discriminated on ``type`` (Kestra's upper-case names, case-sensitive);
+  an unknown type is an error that lists every valid type.
+* Property names are Kestra's (``displayName``, ``dependsOn``, ``allowCustomValue``…); unknown
+  properties are errors. The deprecated ``name`` is read as ``id`` and noted as a deprecation in
+  the ``ParseContext`` warnings when one is passed as validation context.
+* Definition rules checked here: id pattern, ``displayName`` ≤ 64 chars, ``defaults`` and
+  ``prefill`` not together, no ``defaults`` on FILE, ENUM needs ``values``, SELECT needs
+  ``values`` or ``expression``, MULTISELECT not both ``values`` and ``options``, ARRAY and
+  MULTISELECT ``itemType`` may not be ARRAY or MULTISELECT, ``min`` ≤ ``max``, ``after`` <
+  ``before``, ``validator`` compiles.
+* Nothing here coerces given values: that is ``legato.model.input_values``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from datetime import date, time
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from legato.model.plugin import ParseContext
+from legato.model.property import Duration, Dyn, Expression
+
+ID_PATTERN = r"^[a-zA-Z0-9][.a-zA-Z0-9_-]*$"
+
+
+class InputType(enum.StrEnum):
+    """Every Kestra input type name, as written in ``type:``."""
+
+    STRING = "STRING"
+    INT = "INT"
+    FLOAT = "FLOAT"
+    BOOLEAN = "BOOLEAN"
+    BOOL = "BOOL"
+    DATETIME = "DATETIME"
+    DATE = "DATE"
+    TIME = "TIME"
+    DURATION = "DURATION"
+    FILE = "FILE"
+    JSON = "JSON"
+    YAML = "YAML"
+    URI = "URI"
+    SECRET = "SECRET"
+    EMAIL = "EMAIL"
+    ENUM = "ENUM"
+    SELECT = "SELECT"
+    MULTISELECT = "MULTISELECT"
+    ARRAY = "ARRAY"
+
+
+#: Item types a list input (ARRAY, MULTISELECT) may not use.
+NESTED_LIST_TYPES = frozenset({InputType.ARRAY, InputType.MULTISELECT})
+
+
+class DependsOn(BaseModel):
+    """``dependsOn``: the input is shown only once ``inputs`` are set and ``condition`` holds."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    inputs: list[str] = Field(default_factory=list)
+    condition: Dyn[bool] | None = None
+
+
+class Input(BaseModel):
+    """Properties common to every input type."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    type: str
+    description: str | None = None
+    displayName: Annotated[str, Field(max_length=64)] | None = None
+    required: bool = True
+    defaults: Any = None
+    prefill: Any = None
+    dependsOn: DependsOn | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_name_as_id(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, Mapping) or "name" not in data:
+            return data
+        fixed = {k: v for k, v in data.items() if k != "name"}
+        fixed.setdefault("id", data["name"])
+        _warn(info, f"input '{data['name']}': 'name' is deprecated; use 'id' instead")
+        return fixed
+
+    @model_validator(mode="after")
+    def _defaults_or_prefill(self) -> Input:
+        if self.defaults is not None and self.prefill is not None:
+            raise ValueError("'defaults' and 'prefill' cannot be used together; keep one of them")
+        return self
+
+    @property
+    def input_type(self) -> InputType:
+        """The ``type`` as an ``InputType``."""
+        return InputType(self.type)
+
+
+def _warn(info: ValidationInfo, message: str) -> None:
+    ctx = info.context
+    if isinstance(ctx, Mapping):
+        ctx = ctx.get("parse")
+    if isinstance(ctx, ParseContext):
+        ctx.warnings.append(("name", message))
+
+
+def _check_range(low: Any, high: Any, low_name: str, high_name: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"'{low_name}' must not be greater than '{high_name}'")
+
+
+class _RegexValidated(Input):
+    """Base of the inputs whose string value must fully match an optional ``validator`` regex."""
+
+    validator: str | None = None
+
+    @field_validator("validator")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(
+                    f"'validator' is not a valid regular expression: {error}"
+                ) from None
+        return value
+
+
+class StringInput(_RegexValidated):
+    """A string, optionally matched in full by the ``validator`` regex."""
+
+    type: Literal["STRING"]
+
+
+class IntInput(Input):
+    """An integer within ``min`` and ``max`` (inclusive)."""
+
+    type: Literal["INT"]
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> IntInput:
+        _check_range(self.min, self.max, "min", "max")
+        return self
+
+
+class FloatInput(Input):
+    """A number within ``min`` and ``max`` (inclusive)."""
+
+    type: Literal["FLOAT"]
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> FloatInput:
+        _check_range(self.min, self.max, "min", "max")
+        return self
+
+
+class BooleanInput(Input):
+    """A boolean (a checkbox in Kestra's UI)."""
+
+    type: Literal["BOOLEAN"]
+
+
+class BoolInput(Input):
+    """A boolean shown as a toggle; same values as BOOLEAN."""
+
+    type: Literal["BOOL"]
+
+
+class DateTimeInput(Input):
+    """An instant (ISO-8601 with ``Z`` or an offset), strictly between ``after`` and ``before``."""
+
+    type: Literal["DATETIME"]
+    after: AwareDatetime | None = None
+    before: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> DateTimeInput:
+        _check_range(self.after, self.before, "after", "before")
+        return self
+
+
+class DateInput(Input):
+    """A calendar date ``YYYY-MM-DD``, strictly between ``after`` and ``before``."""
+
+    type: Literal["DATE"]
+    after: date | None = None
+    before: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> DateInput:
+        _check_range(self.after, self.before, "after", "before")
+        return self
+
+
+class TimeInput(Input):
+    """A local time ``HH:MM[:SS]``, strictly between ``after`` and ``before``."""
+
+    type: Literal["TIME"]
+    after: time | None = None
+    before: time | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> TimeInput:
+        _check_range(self.after, self.before, "after", "before")
+        return self
+
+
+class DurationInput(Input):
+    """An ISO-8601 duration within ``min`` and ``max`` (inclusive)."""
+
+    type: Literal["DURATION"]
+    min: Duration | None = None
+    max: Duration | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> DurationInput:
+        _check_range(self.min, self.max, "min", "max")
+        return self
+
+
+class FileInput(Input):
+    """An uploaded file, held as a ``kestra://`` internal-storage URI; ``extension`` names the
+    stored file's suffix (Kestra's default is ``.upl``)."""
+
+    type: Literal["FILE"]
+    extension: str | None = None
+
+    @model_validator(mode="after")
+    def _no_defaults(self) -> FileInput:
+        if self.defaults is not None:
+            raise ValueError("a FILE input cannot have 'defaults'; remove them")
+        return self
+
+
+class JsonInput(Input):
+    """A JSON document, parsed to its value."""
+
+    type: Literal["JSON"]
+
+
+class YamlInput(Input):
+    """A YAML document, parsed to its value."""
+
+    type: Literal["YAML"]
+
+
+class UriInput(Input):
+    """A URI such as ``https://example.com/path``."""
+
+    type: Literal["URI"]
+
+
+class SecretInput(_RegexValidated):
+    """A secret string, optionally matched in full by ``validator``; masked in logs."""
+
+    type: Literal["SECRET"]
+
+
+class EmailInput(Input):
+    """An e-mail address (the empty string is accepted, as in Kestra)."""
+
+    type: Literal["EMAIL"]
+
+
+class EnumInput(Input):
+    """Deprecated: use SELECT. One of ``values``."""
+
+    type: Literal["ENUM"]
+    values: Annotated[list[str], Field(min_length=1)]
+
+
+class SelectInput(Input):
+    """One of ``values`` (or of the list ``expression`` renders to), unless ``allowCustomValue``."""
+
+    type: Literal["SELECT"]
+    values: list[str] | None = None
+    expression: Expression | None = None
+    allowCustomValue: bool = False
+    isRadio: bool = False
+
+    @model_validator(mode="after")
+    def _has_choices(self) -> SelectInput:
+        if self.values is None and self.expression is None:
+            raise ValueError("a SELECT input needs 'values' or 'expression'")
+        return self
+
+
+class MultiselectInput(Input):
+    """A list whose items are each among ``values`` (deprecated ``options``) or the list
+    ``expression`` renders to, unless ``allowCustomValue``."""
+
+    type: Literal["MULTISELECT"]
+    values: list[str] | None = None
+    options: list[str] | None = None
+    expression: Expression | None = None
+    itemType: InputType = InputType.STRING
+    allowCustomValue: bool = False
+
+    @model_validator(mode="after")
+    def _choices(self) -> MultiselectInput:
+        if self.values is not None and self.options is not None:
+            raise ValueError("you can't define both 'values' and 'options'; use 'values'")
+        if self.itemType in NESTED_LIST_TYPES:
+            raise ValueError("'itemType' cannot be ARRAY nor MULTISELECT")
+        return self
+
+    @property
+    def choices(self) -> list[str] | None:
+        """``values``, or the deprecated ``options``."""
+        return self.values if self.values is not None else self.options
+
+
+class ArrayInput(Input):
+    """A list whose items are each coerced to ``itemType``."""
+
+    type: Literal["ARRAY"]
+    itemType: InputType
+
+    @field_validator("itemType")
+    @classmethod
+    def _flat(cls, value: InputType) -> InputType:
+        if value in NESTED_LIST_TYPES:
+            raise ValueError("'itemType' cannot be ARRAY nor MULTISELECT")
+        return value
+
+
+AnyInput = Annotated[
+    Union[  # noqa: UP007 - a discriminated union reads best spelled out
+        StringInput,
+        IntInput,
+        FloatInput,
+        BooleanInput,
+        BoolInput,
+        DateTimeInput,
+        DateInput,
+        TimeInput,
+        DurationInput,
+        FileInput,
+        JsonInput,
+        YamlInput,
+        UriInput,
+        SecretInput,
+        EmailInput,
+        EnumInput,
+        SelectInput,
+        MultiselectInput,
+        ArrayInput,
+    ],
+    Field(discriminator="type"),
+]
+"""Any input definition, chosen by its ``type``."""

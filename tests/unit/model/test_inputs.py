@@ -1,0 +1,252 @@
+"""Input definition models: every type, the deprecated ``name``, and the definition rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from legato.model import inputs
+from legato.model.plugin import ParseContext
+from legato.model.registry import PluginRegistry
+
+ADAPTER: TypeAdapter[Any] = TypeAdapter(inputs.AnyInput)
+
+
+def parse(data: dict[str, Any], context: Any = None) -> inputs.Input:
+    result = ADAPTER.validate_python(data, context=context)
+    assert isinstance(result, inputs.Input)
+    return result
+
+
+def error_of(data: dict[str, Any]) -> str:
+    with pytest.raises(ValidationError) as info:
+        parse(data)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "cls"),
+    [
+        ({"type": "STRING"}, inputs.StringInput),
+        ({"type": "INT"}, inputs.IntInput),
+        ({"type": "FLOAT"}, inputs.FloatInput),
+        ({"type": "BOOLEAN"}, inputs.BooleanInput),
+        ({"type": "BOOL"}, inputs.BoolInput),
+        ({"type": "DATETIME"}, inputs.DateTimeInput),
+        ({"type": "DATE"}, inputs.DateInput),
+        ({"type": "TIME"}, inputs.TimeInput),
+        ({"type": "DURATION"}, inputs.DurationInput),
+        ({"type": "FILE"}, inputs.FileInput),
+        ({"type": "JSON"}, inputs.JsonInput),
+        ({"type": "YAML"}, inputs.YamlInput),
+        ({"type": "URI"}, inputs.UriInput),
+        ({"type": "SECRET"}, inputs.SecretInput),
+        ({"type": "EMAIL"}, inputs.EmailInput),
+        ({"type": "ENUM", "values": ["a"]}, inputs.EnumInput),
+        ({"type": "SELECT", "values": ["a"]}, inputs.SelectInput),
+        ({"type": "MULTISELECT", "values": ["a"]}, inputs.MultiselectInput),
+        ({"type": "ARRAY", "itemType": "INT"}, inputs.ArrayInput),
+    ],
+)
+def test_each_type_selects_its_model(data: dict[str, Any], cls: type[inputs.Input]) -> None:
+    result = parse({"id": "x", **data})
+    assert type(result) is cls
+    assert result.input_type == inputs.InputType(data["type"])
+    assert result.required is True
+
+
+def test_every_input_type_has_a_model() -> None:
+    listed = {t.value for t in inputs.InputType}
+    message = error_of({"id": "x", "type": "NOPE"})
+    for name in listed:
+        assert f"'{name}'" in message
+
+
+def test_unknown_type_lists_the_valid_types() -> None:
+    message = error_of({"id": "x", "type": "STRNG"})
+    assert "'STRNG'" in message
+    assert "'STRING'" in message and "'MULTISELECT'" in message
+
+
+def test_type_is_case_sensitive() -> None:
+    assert "'string'" in error_of({"id": "x", "type": "string"})
+
+
+def test_common_properties() -> None:
+    result = parse(
+        {
+            "id": "region",
+            "type": "STRING",
+            "description": "where",
+            "displayName": "Region",
+            "required": False,
+            "defaults": "eu",
+            "dependsOn": {"inputs": ["cloud"]},
+        }
+    )
+    assert result.description == "where"
+    assert result.displayName == "Region"
+    assert result.required is False
+    assert result.defaults == "eu"
+    assert result.dependsOn is not None
+    assert result.dependsOn.inputs == ["cloud"]
+    assert result.dependsOn.condition is None
+
+
+def test_depends_on_literal_condition() -> None:
+    result = parse({"id": "a", "type": "STRING", "dependsOn": {"condition": True}})
+    assert result.dependsOn is not None and result.dependsOn.condition is True
+
+
+def test_defaults_may_be_any_value() -> None:
+    assert parse({"id": "a", "type": "JSON", "defaults": {"k": [1, 2]}}).defaults == {"k": [1, 2]}
+
+
+def test_deprecated_name_is_read_as_id_and_warned() -> None:
+    ctx = ParseContext(registry=PluginRegistry())
+    result = parse({"name": "legacy", "type": "STRING"}, context=ctx)
+    assert result.id == "legacy"
+    assert len(ctx.warnings) == 1
+    assert "'name' is deprecated" in ctx.warnings[0][1]
+
+
+def test_deprecated_name_without_context() -> None:
+    assert parse({"name": "legacy", "type": "INT"}).id == "legacy"
+
+
+def test_id_is_required() -> None:
+    assert "id" in error_of({"type": "STRING"})
+
+
+@pytest.mark.parametrize("good", ["a", "A1", "my-input", "my_input", "a.b.c", "0x"])
+def test_id_pattern_accepts(good: str) -> None:
+    assert parse({"id": good, "type": "STRING"}).id == good
+
+
+@pytest.mark.parametrize("bad", ["", ".a", "-a", "_a", "a b", "a/b", "é"])
+def test_id_pattern_rejects(bad: str) -> None:
+    assert "pattern" in error_of({"id": bad, "type": "STRING"})
+
+
+def test_display_name_at_most_64() -> None:
+    assert parse({"id": "a", "type": "STRING", "displayName": "x" * 64}).displayName == "x" * 64
+    assert "64" in error_of({"id": "a", "type": "STRING", "displayName": "x" * 65})
+
+
+def test_unknown_property_is_an_error() -> None:
+    assert "validatr" in error_of({"id": "a", "type": "STRING", "validatr": "x"})
+
+
+def test_defaults_and_prefill_are_exclusive() -> None:
+    assert parse({"id": "a", "type": "STRING", "prefill": "p"}).prefill == "p"
+    message = error_of({"id": "a", "type": "STRING", "defaults": "d", "prefill": "p"})
+    assert "'defaults' and 'prefill' cannot be used together" in message
+
+
+def test_file_cannot_have_defaults() -> None:
+    assert "a FILE input cannot have 'defaults'" in error_of(
+        {"id": "f", "type": "FILE", "defaults": "kestra:///a.txt"}
+    )
+    assert parse({"id": "f", "type": "FILE", "extension": ".csv"}).extension == ".csv"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("kind", ["STRING", "SECRET"])
+def test_validator_must_compile(kind: str) -> None:
+    assert parse({"id": "a", "type": kind, "validator": "^[a-z]+$"}).validator == "^[a-z]+$"  # type: ignore[attr-defined]
+    assert "not a valid regular expression" in error_of({"id": "a", "type": kind, "validator": "("})
+
+
+def test_int_and_float_ranges() -> None:
+    result = parse({"id": "n", "type": "INT", "min": 1, "max": 10})
+    assert isinstance(result, inputs.IntInput)
+    assert (result.min, result.max) == (1, 10)
+    assert "'min' must not be greater than 'max'" in error_of(
+        {"id": "n", "type": "FLOAT", "min": 2.5, "max": 1.5}
+    )
+
+
+def test_duration_range_is_parsed() -> None:
+    result = parse({"id": "d", "type": "DURATION", "min": "PT1M", "max": "PT1H"})
+    assert isinstance(result, inputs.DurationInput)
+    assert (result.min, result.max) == (timedelta(minutes=1), timedelta(hours=1))
+    assert "'min' must not be greater" in error_of(
+        {"id": "d", "type": "DURATION", "min": "PT2H", "max": "PT1H"}
+    )
+
+
+def test_temporal_bounds_are_parsed() -> None:
+    dt = parse({"id": "t", "type": "DATETIME", "after": "2024-01-01T00:00:00Z"})
+    assert isinstance(dt, inputs.DateTimeInput)
+    assert dt.after == datetime(2024, 1, 1, tzinfo=UTC)
+    d = parse({"id": "t", "type": "DATE", "before": "2024-02-03"})
+    assert isinstance(d, inputs.DateInput) and d.before == date(2024, 2, 3)
+    t = parse({"id": "t", "type": "TIME", "after": "08:30"})
+    assert isinstance(t, inputs.TimeInput) and t.after == time(8, 30)
+    assert "'after' must not be greater than 'before'" in error_of(
+        {"id": "t", "type": "DATE", "after": "2024-02-03", "before": "2024-01-01"}
+    )
+
+
+def test_datetime_bounds_need_a_zone() -> None:
+    assert "timezone" in error_of({"id": "t", "type": "DATETIME", "after": "2024-01-01T00:00:00"})
+
+
+def test_enum_needs_values() -> None:
+    assert "values" in error_of({"id": "e", "type": "ENUM"})
+    assert "values" in error_of({"id": "e", "type": "ENUM", "values": []})
+
+
+def test_select_properties_and_choices_rule() -> None:
+    result = parse(
+        {
+            "id": "s",
+            "type": "SELECT",
+            "values": ["a", "b"],
+            "allowCustomValue": True,
+            "isRadio": True,
+        }
+    )
+    assert isinstance(result, inputs.SelectInput)
+    assert result.values == ["a", "b"]
+    assert result.allowCustomValue and result.isRadio
+    assert "a SELECT input needs 'values' or 'expression'" in error_of(
+        {"id": "s", "type": "SELECT"}
+    )
+
+
+def test_multiselect_options_is_read_as_choices() -> None:
+    result = parse({"id": "m", "type": "MULTISELECT", "options": ["x", "y"]})
+    assert isinstance(result, inputs.MultiselectInput)
+    assert result.choices == ["x", "y"]
+    assert result.itemType is inputs.InputType.STRING
+    assert result.allowCustomValue is False
+
+
+def test_multiselect_values_and_options_are_exclusive() -> None:
+    message = error_of({"id": "m", "type": "MULTISELECT", "values": ["a"], "options": ["a"]})
+    assert "both 'values' and 'options'" in message
+
+
+@pytest.mark.parametrize("kind", ["ARRAY", "MULTISELECT"])
+def test_list_item_type_cannot_be_a_list(kind: str) -> None:
+    assert "'itemType' cannot be ARRAY nor MULTISELECT" in error_of(
+        {"id": "a", "type": "ARRAY", "itemType": kind}
+    )
+    assert "'itemType' cannot be ARRAY nor MULTISELECT" in error_of(
+        {"id": "a", "type": "MULTISELECT", "values": ["x"], "itemType": kind}
+    )
+
+
+def test_array_needs_item_type() -> None:
+    assert "itemType" in error_of({"id": "a", "type": "ARRAY"})
+    assert "itemType" in error_of({"id": "a", "type": "ARRAY", "itemType": "NUMBER"})
+
+
+def test_dump_round_trips() -> None:
+    data = {"id": "a", "type": "INT", "min": 1, "description": "n"}
+    dumped = parse(data).model_dump(exclude_unset=True)
+    assert dumped == data
+    assert parse(dumped) == parse(data)
