@@ -10,7 +10,7 @@ Invariants:
 * Definition rules checked here: id pattern, ``displayName`` ≤ 64 chars, ``defaults`` and
   ``prefill`` not together, no ``defaults`` on FILE, ENUM needs ``values``, SELECT needs
   ``values`` or ``expression``, MULTISELECT not both ``values`` and ``options``, ARRAY and
-  MULTISELECT ``itemType`` may not be ARRAY or MULTISELECT, ``min`` ≤ ``max``, ``after`` <
+  MULTISELECT ``itemType`` may not be ARRAY or MULTISELECT, ``min`` ≤ ``max``, ``after`` ≤
   ``before``, ``validator`` compiles.
 * Nothing here coerces given values: that is ``legato.model.input_values``.
 """
@@ -188,7 +188,7 @@ class BoolInput(Input):
 
 
 class DateTimeInput(Input):
-    """An instant (ISO-8601 with ``Z`` or an offset), strictly between ``after`` and ``before``."""
+    """An instant (ISO-8601 with ``Z`` or an offset), within ``after`` and ``before`` (inclusive)."""
 
     type: Literal["DATETIME"]
     after: AwareDatetime | None = None
@@ -201,7 +201,7 @@ class DateTimeInput(Input):
 
 
 class DateInput(Input):
-    """A calendar date ``YYYY-MM-DD``, strictly between ``after`` and ``before``."""
+    """A calendar date ``YYYY-MM-DD``, within ``after`` and ``before`` (inclusive)."""
 
     type: Literal["DATE"]
     after: date | None = None
@@ -214,7 +214,7 @@ class DateInput(Input):
 
 
 class TimeInput(Input):
-    """A local time ``HH:MM[:SS]``, strictly between ``after`` and ``before``."""
+    """A local time ``HH:MM[:SS]``, within ``after`` and ``before`` (inclusive)."""
 
     type: Literal["TIME"]
     after: time | None = None
