@@ -188,9 +188,7 @@ class DockerOptions(_Options):
     privileged: Dyn[bool] | None = None
 
 
-def note_deprecated(
-    model: BaseModel, info: ValidationInfo, deprecated: dict[str, str]
-) -> None:
+def note_deprecated(model: BaseModel, info: ValidationInfo, deprecated: dict[str, str]) -> None:
     """Add a ``ParseContext`` warning for each deprecated property ``model`` was given.
 
     ``deprecated`` maps a property name to the advice (what to use instead).

@@ -9,8 +9,7 @@ from pydantic import ValidationError
 
 from legato.model.plugin import ParseContext
 from legato.model.registry import PluginRegistry
-from legato.sdk import TaskRunner, plugin
-from legato.sdk import scripts
+from legato.sdk import TaskRunner, plugin, scripts
 
 
 @plugin("test.scripts.Task")

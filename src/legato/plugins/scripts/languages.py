@@ -1,0 +1,184 @@
+"""``Script`` and ``Commands`` tasks of every language plugin in ``io.kestra.plugin.scripts``.
+
+Each language has two task types: ``Script`` runs the inline ``script`` (required, non-empty)
+with the language's interpreter; ``Commands`` runs the ``commands`` list (required, at least one).
+They differ only by type string and ``containerImage`` default, Kestra's per language; PowerShell
+also changes the ``interpreter`` default. Python adds its own properties (see ``python``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from legato.model.property import Dyn
+from legato.sdk import plugin
+from legato.sdk.scripts import ScriptTask
+
+NonEmptyText = Annotated[str, Field(min_length=1)]
+NonEmptyList = Annotated[list[str], Field(min_length=1)]
+
+POWERSHELL_INTERPRETER = ["pwsh", "-NoProfile", "-NonInteractive", "-Command"]
+
+
+class ScriptBody(ScriptTask):
+    """A task running an inline script."""
+
+    script: Dyn[NonEmptyText]
+
+
+class CommandsBody(ScriptTask):
+    """A task running a list of commands."""
+
+    commands: Dyn[NonEmptyList]
+
+
+@plugin("io.kestra.plugin.scripts.shell.Script", title="Run a Shell script.")
+class ShellScript(ScriptBody):
+    containerImage: Dyn[str] | None = "ubuntu"
+
+
+@plugin("io.kestra.plugin.scripts.shell.Commands", title="Run Shell commands.")
+class ShellCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "ubuntu"
+
+
+@plugin("io.kestra.plugin.scripts.node.Script", title="Run a Node.js script.")
+class NodeScript(ScriptBody):
+    containerImage: Dyn[str] | None = "node"
+
+
+@plugin("io.kestra.plugin.scripts.node.Commands", title="Run Node.js commands.")
+class NodeCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "node"
+
+
+@plugin("io.kestra.plugin.scripts.r.Script", title="Run an R script.")
+class RScript(ScriptBody):
+    containerImage: Dyn[str] | None = "r-base"
+
+
+@plugin("io.kestra.plugin.scripts.r.Commands", title="Run R commands.")
+class RCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "r-base"
+
+
+@plugin("io.kestra.plugin.scripts.ruby.Script", title="Run a Ruby script.")
+class RubyScript(ScriptBody):
+    containerImage: Dyn[str] | None = "ruby"
+
+
+@plugin("io.kestra.plugin.scripts.ruby.Commands", title="Run Ruby commands.")
+class RubyCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "ruby"
+
+
+@plugin("io.kestra.plugin.scripts.julia.Script", title="Run a Julia script.")
+class JuliaScript(ScriptBody):
+    containerImage: Dyn[str] | None = "julia"
+
+
+@plugin("io.kestra.plugin.scripts.julia.Commands", title="Run Julia commands.")
+class JuliaCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "julia"
+
+
+@plugin("io.kestra.plugin.scripts.powershell.Script", title="Run a PowerShell script.")
+class PowerShellScript(ScriptBody):
+    containerImage: Dyn[str] | None = "mcr.microsoft.com/powershell"
+    interpreter: Dyn[list[str]] = POWERSHELL_INTERPRETER
+
+
+@plugin("io.kestra.plugin.scripts.powershell.Commands", title="Run PowerShell commands.")
+class PowerShellCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "mcr.microsoft.com/powershell"
+    interpreter: Dyn[list[str]] = POWERSHELL_INTERPRETER
+
+
+@plugin("io.kestra.plugin.scripts.go.Script", title="Run a Go script.")
+class GoScript(ScriptBody):
+    containerImage: Dyn[str] | None = "golang"
+
+
+@plugin("io.kestra.plugin.scripts.go.Commands", title="Run Go commands.")
+class GoCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "golang"
+
+
+@plugin("io.kestra.plugin.scripts.deno.Script", title="Run a Deno script.")
+class DenoScript(ScriptBody):
+    containerImage: Dyn[str] | None = "denoland/deno"
+
+
+@plugin("io.kestra.plugin.scripts.deno.Commands", title="Run Deno commands.")
+class DenoCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "denoland/deno"
+
+
+@plugin("io.kestra.plugin.scripts.bun.Script", title="Run a Bun script.")
+class BunScript(ScriptBody):
+    containerImage: Dyn[str] | None = "oven/bun"
+
+
+@plugin("io.kestra.plugin.scripts.bun.Commands", title="Run Bun commands.")
+class BunCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "oven/bun"
+
+
+@plugin("io.kestra.plugin.scripts.php.Script", title="Run a PHP script.")
+class PhpScript(ScriptBody):
+    containerImage: Dyn[str] | None = "php"
+
+
+@plugin("io.kestra.plugin.scripts.php.Commands", title="Run PHP commands.")
+class PhpCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "php"
+
+
+@plugin("io.kestra.plugin.scripts.perl.Script", title="Run a Perl script.")
+class PerlScript(ScriptBody):
+    containerImage: Dyn[str] | None = "perl"
+
+
+@plugin("io.kestra.plugin.scripts.perl.Commands", title="Run Perl commands.")
+class PerlCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "perl"
+
+
+@plugin("io.kestra.plugin.scripts.lua.Script", title="Run a Lua script.")
+class LuaScript(ScriptBody):
+    containerImage: Dyn[str] | None = "nickblah/lua"
+
+
+@plugin("io.kestra.plugin.scripts.lua.Commands", title="Run Lua commands.")
+class LuaCommands(CommandsBody):
+    containerImage: Dyn[str] | None = "nickblah/lua"
+
+
+TASKS: list[type[ScriptTask]] = [
+    ShellScript,
+    ShellCommands,
+    NodeScript,
+    NodeCommands,
+    RScript,
+    RCommands,
+    RubyScript,
+    RubyCommands,
+    JuliaScript,
+    JuliaCommands,
+    PowerShellScript,
+    PowerShellCommands,
+    GoScript,
+    GoCommands,
+    DenoScript,
+    DenoCommands,
+    BunScript,
+    BunCommands,
+    PhpScript,
+    PhpCommands,
+    PerlScript,
+    PerlCommands,
+    LuaScript,
+    LuaCommands,
+]
