@@ -299,13 +299,13 @@ def _check_bounds(value: Any, low: Any, high: Any, low_word: str, high_word: str
 def _check_choice(value: Any, choices: list[str] | None) -> str | None:
     if choices is None or java_text(value) in choices:
         return None
-    return f"it must be one of {choices}"
+    return f"it must be one of {show(choices)}"
 
 
 def _check_choices(items: list[Any], choices: list[str] | None) -> str | None:
     for item in items:
         if choices is not None and java_text(item) not in choices:
-            return f"{show(item)} is not one of {choices}"
+            return f"{show(item)} is not one of {show(choices)}"
     return None
 
 
