@@ -79,6 +79,7 @@ EXPECTED: dict[T, str] = {
     T.SELECT: "a string",
     T.MULTISELECT: "a JSON array or a list",
     T.ARRAY: "a JSON array or a list",
+    T.FORM: "values for the inputs of the form, not for the form itself",
 }
 
 
@@ -233,6 +234,10 @@ def as_list(value: Any) -> list[Any]:
     raise Mismatch()
 
 
+def _no_value(value: Any) -> Any:
+    raise Mismatch()
+
+
 _COERCERS: dict[T, Callable[[Any], Any]] = {
     T.STRING: _string,
     T.INT: _int,
@@ -253,6 +258,7 @@ _COERCERS: dict[T, Callable[[Any], Any]] = {
     T.SELECT: _string,
     T.MULTISELECT: as_list,
     T.ARRAY: as_list,
+    T.FORM: _no_value,
 }
 
 

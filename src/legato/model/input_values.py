@@ -53,7 +53,7 @@ def resolve_inputs(
     """Resolve the ``inputs`` variables of an execution.
 
     Args:
-        definitions: the flow's input definitions, in flow order.
+        definitions: the flow's input definitions, in flow order (FORMs are flattened).
         given: the values sent, by input id (strings or native values); unknown ids are ignored.
         render: typed rendering for ``dependsOn.condition``, ``expression`` and ``defaults``.
         variables: other variables visible to those expressions (``flow``, ``execution``…);
@@ -67,7 +67,7 @@ def resolve_inputs(
         InputError: listing every input that is missing, invalid, or could not be rendered.
     """
     resolver = _Resolver(given or {}, render or _default_render, variables or {}, store_file)
-    for definition in _ordered(definitions):
+    for definition in _ordered(inputs.flatten_inputs(definitions)):
         resolver.resolve(definition)
     resolver.raise_errors()
     return nest(resolver.values)

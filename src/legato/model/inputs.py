@@ -12,6 +12,8 @@ Invariants:
   ``values`` or ``expression``, MULTISELECT not both ``values`` and ``options``, ARRAY and
   MULTISELECT ``itemType`` may not be ARRAY or MULTISELECT, ``min`` ≤ ``max``, ``after`` ≤
   ``before``, ``validator`` compiles.
+* ``flatten_inputs`` expands FORM inputs into their children with dotted ids; resolution and
+  id checks work on the flattened list.
 * Nothing here coerces given values: that is ``legato.model.input_values``.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Annotated, Any, Literal, Union
 
@@ -61,10 +63,11 @@ class InputType(enum.StrEnum):
     SELECT = "SELECT"
     MULTISELECT = "MULTISELECT"
     ARRAY = "ARRAY"
+    FORM = "FORM"
 
 
 #: Item types a list input (ARRAY, MULTISELECT) may not use.
-NESTED_LIST_TYPES = frozenset({InputType.ARRAY, InputType.MULTISELECT})
+NESTED_LIST_TYPES = frozenset({InputType.ARRAY, InputType.MULTISELECT, InputType.FORM})
 
 
 class DependsOn(BaseModel):
@@ -188,7 +191,7 @@ class BoolInput(Input):
 
 
 class DateTimeInput(Input):
-    """An instant (ISO-8601 with ``Z`` or an offset), within ``after`` and ``before`` (inclusive)."""
+    """An instant (ISO-8601 with ``Z`` or an offset) within ``after`` and ``before``, inclusive."""
 
     type: Literal["DATETIME"]
     after: AwareDatetime | None = None
@@ -322,7 +325,7 @@ class MultiselectInput(Input):
         if self.values is not None and self.options is not None:
             raise ValueError("you can't define both 'values' and 'options'; use 'values'")
         if self.itemType in NESTED_LIST_TYPES:
-            raise ValueError("'itemType' cannot be ARRAY nor MULTISELECT")
+            raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
         return self
 
     @property
@@ -341,32 +344,61 @@ class ArrayInput(Input):
     @classmethod
     def _flat(cls, value: InputType) -> InputType:
         if value in NESTED_LIST_TYPES:
-            raise ValueError("'itemType' cannot be ARRAY nor MULTISELECT")
+            raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
         return value
 
 
-AnyInput = Annotated[
-    Union[  # noqa: UP007 - a discriminated union reads best spelled out
-        StringInput,
-        IntInput,
-        FloatInput,
-        BooleanInput,
-        BoolInput,
-        DateTimeInput,
-        DateInput,
-        TimeInput,
-        DurationInput,
-        FileInput,
-        JsonInput,
-        YamlInput,
-        UriInput,
-        SecretInput,
-        EmailInput,
-        EnumInput,
-        SelectInput,
-        MultiselectInput,
-        ArrayInput,
-    ],
-    Field(discriminator="type"),
+_FIELD_TYPES = Union[  # noqa: UP007 - a discriminated union reads best spelled out
+    StringInput,
+    IntInput,
+    FloatInput,
+    BooleanInput,
+    BoolInput,
+    DateTimeInput,
+    DateInput,
+    TimeInput,
+    DurationInput,
+    FileInput,
+    JsonInput,
+    YamlInput,
+    UriInput,
+    SecretInput,
+    EmailInput,
+    EnumInput,
+    SelectInput,
+    MultiselectInput,
+    ArrayInput,
 ]
+
+FieldInput = Annotated[_FIELD_TYPES, Field(discriminator="type")]
+"""Any input definition that holds a value (every type but FORM), chosen by its ``type``."""
+
+
+class FormInput(Input):
+    """A group of inputs shown together; each child is resolved under the form's id as a dotted
+    id (``environment`` + ``region`` → ``inputs.environment.region``). Forms cannot be nested."""
+
+    type: Literal["FORM"]
+    inputs: Annotated[list[FieldInput], Field(min_length=1)]
+
+
+AnyInput = Annotated[Union[_FIELD_TYPES, FormInput], Field(discriminator="type")]  # noqa: UP007
 """Any input definition, chosen by its ``type``."""
+
+
+def flatten_inputs(definitions: Sequence[Input]) -> list[Input]:
+    """The definitions with every FORM replaced by its children under dotted ids.
+
+    A child without its own ``dependsOn`` takes the form's (Kestra's rule here is not documented).
+    """
+    flat: list[Input] = []
+    for definition in definitions:
+        if not isinstance(definition, FormInput):
+            flat.append(definition)
+            continue
+        for child in definition.inputs:
+            update: dict[str, Any] = {"id": f"{definition.id}.{child.id}"}
+            if child.dependsOn is None and definition.dependsOn is not None:
+                update["dependsOn"] = definition.dependsOn
+            flat.append(child.model_copy(update=update))
+    return flat

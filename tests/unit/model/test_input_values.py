@@ -281,3 +281,21 @@ def test_file_store_hook_is_used_for_uploads() -> None:
     defs = define({"id": "data", "type": "FILE"})
     result = resolve(defs, {"data": "report.csv"}, store_file=store)
     assert result == {"data": "kestra:///ns/f/executions/e/inputs/data/report.csv"}
+
+
+def test_form_children_resolve_under_the_form_id() -> None:
+    defs = define(
+        {
+            "id": "env",
+            "type": "FORM",
+            "inputs": [
+                {"id": "region", "type": "STRING"},
+                {"id": "size", "type": "INT", "defaults": 2},
+            ],
+        },
+    )
+    assert resolve(defs, {"env.region": "eu"}) == {"env": {"region": "eu", "size": 2}}
+    assert resolve(defs, {"env": {"region": "us", "size": "4"}}) == {
+        "env": {"region": "us", "size": 4}
+    }
+    assert "Missing required input: 'env.region'" in failure(defs, {}).message

@@ -49,6 +49,7 @@ def error_of(data: dict[str, Any]) -> str:
         ({"type": "SELECT", "values": ["a"]}, inputs.SelectInput),
         ({"type": "MULTISELECT", "values": ["a"]}, inputs.MultiselectInput),
         ({"type": "ARRAY", "itemType": "INT"}, inputs.ArrayInput),
+        ({"type": "FORM", "inputs": [{"id": "a", "type": "INT"}]}, inputs.FormInput),
     ],
 )
 def test_each_type_selects_its_model(data: dict[str, Any], cls: type[inputs.Input]) -> None:
@@ -230,12 +231,12 @@ def test_multiselect_values_and_options_are_exclusive() -> None:
     assert "both 'values' and 'options'" in message
 
 
-@pytest.mark.parametrize("kind", ["ARRAY", "MULTISELECT"])
+@pytest.mark.parametrize("kind", ["ARRAY", "MULTISELECT", "FORM"])
 def test_list_item_type_cannot_be_a_list(kind: str) -> None:
-    assert "'itemType' cannot be ARRAY nor MULTISELECT" in error_of(
+    assert "'itemType' cannot be ARRAY, MULTISELECT nor FORM" in error_of(
         {"id": "a", "type": "ARRAY", "itemType": kind}
     )
-    assert "'itemType' cannot be ARRAY nor MULTISELECT" in error_of(
+    assert "'itemType' cannot be ARRAY, MULTISELECT nor FORM" in error_of(
         {"id": "a", "type": "MULTISELECT", "values": ["x"], "itemType": kind}
     )
 
@@ -250,3 +251,47 @@ def test_dump_round_trips() -> None:
     dumped = parse(data).model_dump(exclude_unset=True)
     assert dumped == data
     assert parse(dumped) == parse(data)
+
+
+def test_form_groups_inputs() -> None:
+    form = parse(
+        {
+            "id": "environment",
+            "type": "FORM",
+            "displayName": "Environment",
+            "inputs": [{"id": "region", "type": "STRING"}, {"id": "size", "type": "INT"}],
+        }
+    )
+    assert isinstance(form, inputs.FormInput)
+    assert [type(c) for c in form.inputs] == [inputs.StringInput, inputs.IntInput]
+
+
+def test_forms_cannot_be_nested_or_empty() -> None:
+    nested = {"id": "inner", "type": "FORM", "inputs": [{"id": "a", "type": "INT"}]}
+    assert "'FORM'" in error_of({"id": "outer", "type": "FORM", "inputs": [nested]})
+    assert "at least 1" in error_of({"id": "f", "type": "FORM", "inputs": []})
+
+
+def test_flatten_inputs_gives_dotted_children() -> None:
+    definitions = [
+        parse({"id": "name", "type": "STRING"}),
+        parse(
+            {
+                "id": "env",
+                "type": "FORM",
+                "dependsOn": {"inputs": ["name"]},
+                "inputs": [
+                    {"id": "region", "type": "STRING"},
+                    {"id": "dc", "type": "STRING", "dependsOn": {"inputs": ["env.region"]}},
+                ],
+            }
+        ),
+    ]
+    flat = inputs.flatten_inputs(definitions)
+    assert [d.id for d in flat] == ["name", "env.region", "env.dc"]
+    assert [d.dependsOn.inputs if d.dependsOn else None for d in flat] == [
+        None,
+        ["name"],
+        ["env.region"],
+    ]
+    assert definitions[1].inputs[0].id == "region"  # type: ignore[attr-defined]
