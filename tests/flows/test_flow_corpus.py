@@ -8,6 +8,7 @@ Invariants:
 * Each invalid file holds one document and names the expected violation with ``# expect:`` (a
   case-insensitive substring of one violation's message) and ``# at:`` (that violation's 1-based
   line in the file).
+* Every example flow under ``examples/`` validates too.
 * The corpus keeps its size: at least 60 valid documents and 25 invalid files.
 """
 
@@ -25,6 +26,7 @@ from legato.model import parsing
 from legato.model.registry import PluginRegistry
 
 HERE = Path(__file__).parent
+EXAMPLE_FILES = sorted((HERE.parent.parent / "examples").glob("*.yaml"))
 VALID_FILES = sorted((HERE / "valid").glob("*.yaml"))
 INVALID_FILES = sorted((HERE / "invalid").glob("*.yaml"))
 
@@ -94,6 +96,7 @@ def _case_id(case: tuple[Path, int, int]) -> str:
 def test_the_corpus_keeps_its_size() -> None:
     assert len(VALID_CASES) >= 60, "the valid corpus needs at least 60 documents"
     assert len(INVALID_CASES) >= 25, "the invalid corpus needs at least 25 files"
+    assert 5 <= len(EXAMPLE_FILES) <= 8, "examples/ holds five to eight flows"
 
 
 @pytest.mark.parametrize("path", VALID_FILES, ids=lambda p: p.stem)
@@ -136,3 +139,9 @@ def test_invalid_flow_is_rejected_at_the_right_line(case: Invalid) -> None:
     assert matching, f"no violation mentions {case.expect!r}; got {found}"
     lines = [getattr(v, "line", None) for v in matching]
     assert case.line in lines, f"{case.expect!r} reported at lines {lines}, expected {case.line}"
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_example_flow_validates(path: Path) -> None:
+    flow = parsing.parse_flow(path.read_text(encoding="utf-8"), _registry(), path=str(path))
+    assert flow.id and flow.namespace and flow.tasks
