@@ -1,0 +1,52 @@
+"""JDBC URL forms, checked when the ``url`` property is a literal (not an expression).
+
+* PostgreSQL: ``jdbc:postgresql://host[:port][,host2[:port]…]/[database][?parameters]``; the
+  database may be empty (Kestra's own examples connect to ``…:5432/``), the port is numeric, the
+  ``/`` after the host is required (as pgjdbc requires it). pgjdbc's short forms
+  ``jdbc:postgresql:database``, ``jdbc:postgresql:/`` and ``jdbc:postgresql://?service=…`` are
+  accepted too.
+* DuckDB: ``jdbc:duckdb:[path]``; an empty path is an in-memory database, ``md:db?…`` reaches
+  MotherDuck.
+* SQLite: ``jdbc:sqlite:path``; the path names the database file and may not be empty.
+
+A wrong URL is rejected with a message naming the URL and the expected form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from legato.model.property import Dyn, is_expression
+
+_HOST = r"(?:\[[0-9A-Fa-f:.]+\]|[^\s/:?,\[\]]+)(?::\d{1,5})?"
+_POSTGRES = re.compile(
+    rf"^jdbc:postgresql:(?://{_HOST}(?:,{_HOST})*/[^\s?/]*|//(?=\?)|/|[^\s/?:]+)(?:\?\S*)?$"
+)
+_DUCKDB = re.compile(r"^jdbc:duckdb:\S*$")
+_SQLITE = re.compile(r"^jdbc:sqlite:\S+$")
+
+POSTGRES_FORM = "jdbc:postgresql://host[:port]/database[?parameters]"
+DUCKDB_FORM = "jdbc:duckdb:[path] (empty path = in-memory database)"
+SQLITE_FORM = "jdbc:sqlite:path/to/file.db"
+
+
+def _checker(pattern: re.Pattern[str], dialect: str, form: str) -> Callable[[str], str]:
+    def check(url: str) -> str:
+        if is_expression(url) or pattern.match(url):
+            return url
+        raise ValueError(f"'{url}' is not a {dialect} JDBC URL; expected the form {form}")
+
+    return check
+
+
+check_postgres_url = _checker(_POSTGRES, "PostgreSQL", POSTGRES_FORM)
+check_duckdb_url = _checker(_DUCKDB, "DuckDB", DUCKDB_FORM)
+check_sqlite_url = _checker(_SQLITE, "SQLite", SQLITE_FORM)
+
+PostgresUrl = Dyn[Annotated[str, AfterValidator(check_postgres_url)]]
+DuckDbUrl = Dyn[Annotated[str, AfterValidator(check_duckdb_url)]]
+SqliteUrl = Dyn[Annotated[str, AfterValidator(check_sqlite_url)]]
