@@ -1,0 +1,35 @@
+"""Core flowable tasks (executor-decided), one module per family."""
+
+from __future__ import annotations
+
+from legato.model.plugin import Plugin
+from legato.plugins.core.flow import (
+    branching,
+    dag,
+    loops,
+    pause,
+    sequential,
+    subflow,
+    template,
+    working_directory,
+)
+
+PLUGINS: list[type[Plugin]] = [
+    sequential.Sequential,
+    sequential.Parallel,
+    sequential.AllowFailure,
+    branching.If,
+    branching.Switch,
+    loops.ForEach,
+    loops.Loop,
+    loops.EachSequential,
+    loops.EachParallel,
+    loops.LoopUntil,
+    subflow.Subflow,
+    subflow.ForEachItem,
+    dag.Dag,
+    pause.Pause,
+    pause.Sleep,
+    working_directory.WorkingDirectory,
+    template.Template,
+]

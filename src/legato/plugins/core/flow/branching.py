@@ -1,0 +1,48 @@
+"""Core flowables that choose a branch: ``If`` (on a condition) and ``Switch`` (on a value).
+
+Invariants: ``If.then`` is required and non-empty, ``If.else`` (alias of ``else_``) optional;
+``Switch`` needs ``cases`` or ``defaults`` (Kestra: "No task defined, neither cases or default
+have any tasks"), each case is a non-empty task list and ``defaults`` cannot be an empty list.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from legato.plugins.core.flow.base import BranchingTask
+from legato.plugins.core.values import NonEmptyTasks
+from legato.sdk import Tasks, plugin
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.If",
+    aliases=("io.kestra.core.tasks.flows.If",),
+    title="Run 'then' tasks when a condition is true, 'else' tasks otherwise.",
+)
+class If(BranchingTask):
+    """Run ``then`` when ``condition`` is truthy, ``else`` otherwise."""
+
+    condition: str
+    then: NonEmptyTasks
+    else_: Tasks | None = Field(None, alias="else")
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Switch",
+    aliases=("io.kestra.core.tasks.flows.Switch",),
+    title="Run the task list of the case matching a value.",
+)
+class Switch(BranchingTask):
+    """Run the tasks of the case whose key equals the rendered ``value``, else ``defaults``."""
+
+    value: str
+    cases: dict[str, NonEmptyTasks] | None = None
+    defaults: NonEmptyTasks | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_branch(self) -> Switch:
+        if not self.cases and not self.defaults:
+            raise ValueError(
+                "no task defined: a Switch needs 'cases' or 'defaults' with at least one task"
+            )
+        return self

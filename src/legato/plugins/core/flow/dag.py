@@ -1,0 +1,80 @@
+"""Core ``Dag`` flowable: children ordered by their ``dependsOn`` links.
+
+Invariants (checked at validation, as Kestra's ``DagTaskValidator``): ``tasks`` is non-empty;
+every ``dependsOn`` names a task of this Dag; the dependencies form no cycle (the message names
+the cycle, e.g. ``a -> b -> a``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, model_validator
+
+from legato.model.property import Dyn
+from legato.plugins.core.flow.base import BranchingTask
+from legato.sdk import AnyTask, plugin
+
+
+class DagTask(BaseModel):
+    """One node of a Dag: a task and the ids of the Dag tasks it waits for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: AnyTask
+    dependsOn: list[str] | None = None
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Dag",
+    aliases=("io.kestra.core.tasks.flows.Dag",),
+    title="Run tasks in the order given by their dependencies.",
+)
+class Dag(BranchingTask):
+    """Run ``tasks`` as a DAG: each starts once every task of its ``dependsOn`` succeeded."""
+
+    concurrent: Dyn[NonNegativeInt] = 0
+    onChildFailure: Dyn[Literal["CONTINUE", "CANCELLED", "FAILED"]] = "CONTINUE"
+    tasks: list[DagTask]
+
+    @model_validator(mode="after")
+    def _dependencies(self) -> Dag:
+        if not self.tasks:
+            raise ValueError("no task defined: a Dag needs at least one task in 'tasks'")
+        graph = {node.task.id: list(node.dependsOn or []) for node in self.tasks}
+        missing = sorted({d for deps in graph.values() for d in deps if d not in graph})
+        if missing:
+            raise ValueError(
+                "'dependsOn' names tasks that are not in this Dag: "
+                + ", ".join(missing)
+                + "; depend only on tasks listed in the Dag's 'tasks'"
+            )
+        cycle = find_cycle(graph)
+        if cycle:
+            raise ValueError(
+                "cyclic dependency detected: " + " -> ".join(cycle) + "; remove one of these links"
+            )
+        return self
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A dependency cycle of ``graph`` (task id → ids it depends on) as a closed path, or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for dep in graph.get(node, []):
+            if state.get(dep) == 1:
+                return [*path[path.index(dep) :], dep]
+            if dep not in state and (found := visit(dep)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in graph:
+        if start not in state and (found := visit(start)):
+            return found
+    return None

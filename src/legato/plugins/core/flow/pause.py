@@ -1,0 +1,56 @@
+"""Core tasks that wait: ``Pause`` (until resumed or for a duration) and ``Sleep``.
+
+Invariants: ``Pause.delay`` is the deprecated name of ``pauseDuration``: it is accepted, copied
+into ``pauseDuration`` (as Kestra's setter does) and noted as a deprecation; giving both with
+different values is an error. ``onResume`` holds input definitions (validated as flow inputs).
+``Pause.tasks`` is deprecated but accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ValidationInfo, model_validator
+
+from legato.model import inputs
+from legato.model.property import Duration, Dyn
+from legato.plugins.core.flow.base import BranchingTask
+from legato.plugins.core.values import note_deprecation
+from legato.sdk import RunnableTask, Tasks, plugin
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Pause",
+    aliases=("io.kestra.core.tasks.flows.Pause",),
+    title="Pause the execution until it is resumed or a duration has passed.",
+)
+class Pause(BranchingTask):
+    """Pause the execution until resumed (manually or via the API) or ``pauseDuration`` ends."""
+
+    delay: Dyn[Duration] | None = None
+    pauseDuration: Dyn[Duration] | None = None
+    behavior: Dyn[Literal["RESUME", "WARN", "FAIL", "CANCEL"]] = "RESUME"
+    onResume: list[inputs.AnyInput] | None = None
+    tasks: Tasks | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _delay_is_pause_duration(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or data.get("delay") is None:
+            return data
+        if data.get("pauseDuration") not in (None, data["delay"]):
+            raise ValueError(
+                "'delay' is the deprecated name of 'pauseDuration'; set only 'pauseDuration'"
+            )
+        note_deprecation(info, "delay", "'delay' is deprecated on Pause; use 'pauseDuration'")
+        return {**data, "pauseDuration": data["delay"]}
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Sleep",
+    title="Wait for a duration.",
+)
+class Sleep(RunnableTask):
+    """Wait for ``duration``."""
+
+    duration: Dyn[Duration]

@@ -1,0 +1,76 @@
+"""Core flowables that start other flows: ``Subflow`` and ``ForEachItem``.
+
+Invariants: ``namespace`` and ``flowId`` are plain fields (strings, possibly expressions) so the
+flow validator can detect a flow calling itself; ``revision`` is ≥ 1; labels are a map or a
+``{key, value}`` list without ``system.*`` keys. ``Subflow.outputs`` is deprecated (0.15) but
+accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+from legato.model.property import Dyn
+from legato.plugins.core import values
+from legato.plugins.core.flow.base import BranchingTask
+from legato.sdk import FlowableTask, plugin
+
+RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Subflow",
+    aliases=("io.kestra.core.tasks.flows.Subflow", "io.kestra.core.tasks.flows.Flow"),
+    title="Start an execution of another flow.",
+)
+class Subflow(FlowableTask):
+    """Start an execution of flow ``namespace``/``flowId`` and (by default) wait for it."""
+
+    namespace: str = Field(min_length=1)
+    flowId: str = Field(min_length=1)
+    revision: PositiveInt | None = None
+    inputs: dict[str, Any] | None = None
+    labels: values.Labels | None = None
+    wait: bool = True
+    transmitFailed: bool = True
+    inheritLabels: Dyn[bool] = False
+    outputs: dict[str, Any] | None = None
+    scheduleDate: Dyn[datetime] | None = None
+    restartBehavior: RestartBehavior = "RETRY_FAILED"
+
+
+class Batch(BaseModel):
+    """How ``ForEachItem`` splits its items: by ``rows`` (default 1), ``bytes`` or
+    ``partitions``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: Dyn[PositiveInt] | None = 1
+    bytes: str | None = None
+    partitions: Dyn[PositiveInt] | None = None
+    separator: str = "\n"
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.ForEachItem",
+    aliases=("io.kestra.core.tasks.flows.ForEachItem",),
+    title="Split a file into batches and start one subflow execution per batch.",
+)
+class ForEachItem(BranchingTask):
+    """Split ``items`` (an internal-storage URI) into batches; run flow ``flowId`` per batch."""
+
+    items: str = Field(min_length=1)
+    batch: Batch = Field(default_factory=Batch)
+    namespace: str = Field(min_length=1)
+    flowId: str = Field(min_length=1)
+    revision: PositiveInt | None = None
+    inputs: dict[str, Any] | None = None
+    labels: values.Labels | None = None
+    wait: bool = True
+    transmitFailed: bool = True
+    inheritLabels: bool = False
+    scheduleDate: Dyn[datetime] | None = None
+    restartBehavior: RestartBehavior = "RETRY_FAILED"

@@ -1,0 +1,50 @@
+"""Core ``trigger.Webhook``: start an execution when a URL holding a secret ``key`` is called.
+
+Invariants: ``key`` is required, not blank and at most 256 characters; its conditions may not
+include ``MultipleCondition`` (a webhook call is a single event); ``responseContentType`` is
+``application/json`` or ``text/plain``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from legato.model.property import Dyn
+from legato.sdk import Trigger, plugin
+
+MULTIPLE_CONDITION_TYPES = frozenset(
+    {
+        "io.kestra.plugin.core.condition.MultipleCondition",
+        "io.kestra.core.models.conditions.types.MultipleCondition",
+    }
+)
+
+
+@plugin(
+    "io.kestra.plugin.core.trigger.Webhook",
+    aliases=("io.kestra.core.models.triggers.types.Webhook",),
+    title="Start an execution when a webhook URL is called.",
+)
+class Webhook(Trigger):
+    """Start an execution when ``/executions/webhook/{namespace}/{flowId}/{key}`` is called."""
+
+    key: str = Field(min_length=1, max_length=256, pattern=r"\S")
+    inputs: dict[str, Any] | None = None
+    wait: bool = False
+    returnOutputs: bool = False
+    responseContentType: Literal["application/json", "text/plain"] | None = None
+    responseCode: Dyn[int] | None = None
+    fetchType: Literal["NONE", "FETCH", "STORE"] = "FETCH"
+
+    @model_validator(mode="after")
+    def _no_multiple_condition(self) -> Webhook:
+        for index, condition in enumerate(self.conditions or []):
+            if condition.plugin_type in MULTIPLE_CONDITION_TYPES:
+                raise ValueError(
+                    f"conditions[{index}] is a MultipleCondition, which a Webhook trigger cannot "
+                    "use (a webhook call is a single event); use a Flow trigger with "
+                    "'preconditions' instead, or remove the condition"
+                )
+        return self
