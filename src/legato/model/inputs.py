@@ -3,7 +3,8 @@
 Invariants:
 
 * ``AnyInput`` is a union discriminated on ``type`` (Kestra's upper-case names, case-sensitive);
-  an unknown type is an error that lists every valid type.
+  a missing or unknown type is an error on the ``type`` key that lists every valid type and
+  suggests a near miss.
 * Property names are Kestra's (``displayName``, ``dependsOn``, ``allowCustomValue``…); unknown
   properties are errors. The deprecated ``name`` is read as ``id`` and noted as a deprecation in
   the ``ParseContext`` warnings when one is passed as validation context.
@@ -19,6 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from collections.abc import Mapping, Sequence
@@ -31,9 +33,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError, ValidationError
 
 from legato.model.plugin import ParseContext
 from legato.model.property import Duration, Dyn, Expression
@@ -103,11 +108,12 @@ class Input(BaseModel):
         _warn(info, f"input '{data['name']}': 'name' is deprecated; use 'id' instead")
         return fixed
 
-    @model_validator(mode="after")
-    def _defaults_or_prefill(self) -> Input:
-        if self.defaults is not None and self.prefill is not None:
+    @field_validator("prefill")
+    @classmethod
+    def _prefill_without_defaults(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and info.data.get("defaults") is not None:
             raise ValueError("'defaults' and 'prefill' cannot be used together; keep one of them")
-        return self
+        return value
 
     @property
     def input_type(self) -> InputType:
@@ -249,11 +255,12 @@ class FileInput(Input):
     type: Literal["FILE"]
     extension: str | None = None
 
-    @model_validator(mode="after")
-    def _no_defaults(self) -> FileInput:
-        if self.defaults is not None:
+    @field_validator("defaults")
+    @classmethod
+    def _no_defaults(cls, value: Any) -> Any:
+        if value is not None:
             raise ValueError("a FILE input cannot have 'defaults'; remove them")
-        return self
+        return value
 
 
 class JsonInput(Input):
@@ -321,12 +328,15 @@ class MultiselectInput(Input):
     allowCustomValue: bool = False
 
     @model_validator(mode="after")
-    def _choices(self) -> MultiselectInput:
+    def _values_or_options(self) -> MultiselectInput:
         if self.values is not None and self.options is not None:
             raise ValueError("you can't define both 'values' and 'options'; use 'values'")
-        if self.itemType in NESTED_LIST_TYPES:
-            raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
         return self
+
+    @field_validator("itemType")
+    @classmethod
+    def _flat(cls, value: InputType) -> InputType:
+        return _flat_item_type(value)
 
     @property
     def choices(self) -> list[str] | None:
@@ -343,9 +353,13 @@ class ArrayInput(Input):
     @field_validator("itemType")
     @classmethod
     def _flat(cls, value: InputType) -> InputType:
-        if value in NESTED_LIST_TYPES:
-            raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
-        return value
+        return _flat_item_type(value)
+
+
+def _flat_item_type(value: InputType) -> InputType:
+    if value in NESTED_LIST_TYPES:
+        raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
+    return value
 
 
 _FIELD_TYPES = Union[  # noqa: UP007 - a discriminated union reads best spelled out
@@ -370,7 +384,37 @@ _FIELD_TYPES = Union[  # noqa: UP007 - a discriminated union reads best spelled 
     ArrayInput,
 ]
 
-FieldInput = Annotated[_FIELD_TYPES, Field(discriminator="type")]
+
+def _type_checker(allowed: tuple[str, ...]) -> WrapValidator:
+    """Report a missing or unknown ``type`` on the ``type`` key, listing the valid types."""
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, Mapping) and value.get("type") not in allowed:
+            raise _type_error(value.get("type"), allowed)
+        return handler(value)
+
+    return WrapValidator(check)
+
+
+def _type_error(written: Any, allowed: tuple[str, ...]) -> ValidationError:
+    choices = ", ".join(allowed)
+    if written is None:
+        message = f"every input needs a 'type': one of {choices}"
+    else:
+        message = f"unknown input type '{written}'; use one of {choices}"
+        near = difflib.get_close_matches(str(written).upper(), allowed, n=1)
+        if near:
+            message = f"unknown input type '{written}'; did you mean '{near[0]}'? ({choices})"
+    error = PydanticCustomError("input_type", message)
+    loc: tuple[str | int, ...] = ("type",)
+    return ValidationError.from_exception_data(
+        "Input", [{"type": error, "loc": loc, "input": written}]
+    )
+
+
+_VALUE_TYPES = tuple(t.value for t in InputType if t is not InputType.FORM)
+
+FieldInput = Annotated[_FIELD_TYPES, Field(discriminator="type"), _type_checker(_VALUE_TYPES)]
 """Any input definition that holds a value (every type but FORM), chosen by its ``type``."""
 
 
@@ -382,7 +426,11 @@ class FormInput(Input):
     inputs: Annotated[list[FieldInput], Field(min_length=1)]
 
 
-AnyInput = Annotated[Union[_FIELD_TYPES, FormInput], Field(discriminator="type")]  # noqa: UP007
+AnyInput = Annotated[
+    Union[_FIELD_TYPES, FormInput],  # noqa: UP007
+    Field(discriminator="type"),
+    _type_checker(tuple(t.value for t in InputType)),
+]
 """Any input definition, chosen by its ``type``."""
 
 

@@ -59,21 +59,49 @@ def test_each_type_selects_its_model(data: dict[str, Any], cls: type[inputs.Inpu
     assert result.required is True
 
 
-def test_every_input_type_has_a_model() -> None:
-    listed = {t.value for t in inputs.InputType}
-    message = error_of({"id": "x", "type": "NOPE"})
-    for name in listed:
-        assert f"'{name}'" in message
+EXTRA: dict[str, dict[str, Any]] = {
+    "ENUM": {"values": ["a"]},
+    "SELECT": {"values": ["a"]},
+    "ARRAY": {"itemType": "STRING"},
+    "FORM": {"inputs": [{"id": "a", "type": "INT"}]},
+}
+ALL_TYPES = ", ".join(t.value for t in inputs.InputType)
 
 
-def test_unknown_type_lists_the_valid_types() -> None:
-    message = error_of({"id": "x", "type": "STRNG"})
-    assert "'STRNG'" in message
-    assert "'STRING'" in message and "'MULTISELECT'" in message
+@pytest.mark.parametrize("kind", list(inputs.InputType))
+def test_every_input_type_has_a_model(kind: inputs.InputType) -> None:
+    result = parse({"id": "x", "type": kind.value, **EXTRA.get(kind.value, {})})
+    assert result.input_type is kind
+    assert result.type == kind.value
+
+
+def error_list(data: dict[str, Any]) -> list[Any]:
+    with pytest.raises(ValidationError) as info:
+        parse(data)
+    return list(info.value.errors())
+
+
+def test_unknown_type_is_reported_on_type_with_the_valid_types() -> None:
+    [error] = error_list({"id": "x", "type": "TEXT"})
+    assert error["loc"] == ("type",)
+    assert error["msg"] == f"unknown input type 'TEXT'; use one of {ALL_TYPES}"
+
+
+def test_unknown_type_suggests_a_near_miss() -> None:
+    [error] = error_list({"id": "x", "type": "STRNG"})
+    assert error["msg"] == f"unknown input type 'STRNG'; did you mean 'STRING'? ({ALL_TYPES})"
+
+
+def test_missing_type() -> None:
+    [error] = error_list({"id": "x"})
+    assert error["loc"] == ("type",)
+    assert error["msg"] == f"every input needs a 'type': one of {ALL_TYPES}"
 
 
 def test_type_is_case_sensitive() -> None:
-    assert "'string'" in error_of({"id": "x", "type": "string"})
+    assert "unknown input type 'string'; did you mean 'STRING'?" in error_of(
+        {"id": "x", "type": "string"}
+    )
 
 
 def test_common_properties() -> None:
@@ -145,9 +173,13 @@ def test_defaults_and_prefill_are_exclusive() -> None:
     assert parse({"id": "a", "type": "STRING", "prefill": "p"}).prefill == "p"
     message = error_of({"id": "a", "type": "STRING", "defaults": "d", "prefill": "p"})
     assert "'defaults' and 'prefill' cannot be used together" in message
+    [error] = error_list({"id": "a", "type": "STRING", "defaults": "d", "prefill": "p"})
+    assert error["loc"][-1] == "prefill"  # pydantic puts the union tag first
 
 
 def test_file_cannot_have_defaults() -> None:
+    [error] = error_list({"id": "f", "type": "FILE", "defaults": "kestra:///a.txt"})
+    assert error["loc"][-1] == "defaults"
     assert "a FILE input cannot have 'defaults'" in error_of(
         {"id": "f", "type": "FILE", "defaults": "kestra:///a.txt"}
     )
@@ -268,7 +300,10 @@ def test_form_groups_inputs() -> None:
 
 def test_forms_cannot_be_nested_or_empty() -> None:
     nested = {"id": "inner", "type": "FORM", "inputs": [{"id": "a", "type": "INT"}]}
-    assert "'FORM'" in error_of({"id": "outer", "type": "FORM", "inputs": [nested]})
+    [error] = error_list({"id": "outer", "type": "FORM", "inputs": [nested]})
+    assert error["loc"][-3:] == ("inputs", 0, "type")
+    assert error["msg"].startswith("unknown input type 'FORM'; use one of STRING")
+    assert error["msg"].endswith("ARRAY")
     assert "at least 1" in error_of({"id": "f", "type": "FORM", "inputs": []})
 
 
