@@ -194,7 +194,10 @@ class _Resolver:
             )
             raise InputError(message, input_id=definition.id)
         values = [input_coercion.java_text(v) for v in rendered if v is not None]
-        return definition.model_copy(update={"values": values, "options": None})
+        update: dict[str, Any] = {"values": values}
+        if isinstance(definition, inputs.MultiselectInput):
+            update["options"] = None
+        return definition.model_copy(update=update)
 
     def _value_of(self, definition: inputs.Input) -> Any:
         value = _lookup(self.given, definition.id)
