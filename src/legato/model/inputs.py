@@ -32,6 +32,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -41,9 +42,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, ValidationError
 
 from legato.model.plugin import ParseContext
-from legato.model.property import Duration, Dyn, Expression
+from legato.model.property import Duration, Dyn, Expression, is_expression
 
 ID_PATTERN = r"^[a-zA-Z0-9][.a-zA-Z0-9_-]*$"
+_EXPRESSION: TypeAdapter[Expression] = TypeAdapter(Expression)
 
 
 class InputType(enum.StrEnum):
@@ -107,6 +109,12 @@ class Input(BaseModel):
         fixed.setdefault("id", data["name"])
         _warn(info, f"input '{data['name']}': 'name' is deprecated; use 'id' instead")
         return fixed
+
+    @field_validator("defaults")
+    @classmethod
+    def _check_expression_syntax(cls, value: Any) -> Any:
+        """A string default holding Pebble markup is syntax-checked now, rendered at resolution."""
+        return _EXPRESSION.validate_python(value) if is_expression(value) else value
 
     @field_validator("prefill")
     @classmethod

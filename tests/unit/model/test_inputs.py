@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from legato.model import inputs
 from legato.model.plugin import ParseContext
+from legato.model.property import Expression
 from legato.model.registry import PluginRegistry
 
 ADAPTER: TypeAdapter[Any] = TypeAdapter(inputs.AnyInput)
@@ -330,3 +331,18 @@ def test_flatten_inputs_gives_dotted_children() -> None:
         ["env.region"],
     ]
     assert definitions[1].inputs[0].id == "region"  # type: ignore[attr-defined]
+
+
+def test_expression_defaults_are_kept_as_expressions() -> None:
+    result = parse({"id": "a", "type": "STRING", "defaults": "{{ inputs.x ~ 'y' }}"})
+    assert isinstance(result.defaults, Expression)
+    assert result.defaults == "{{ inputs.x ~ 'y' }}"
+    assert not isinstance(
+        parse({"id": "a", "type": "STRING", "defaults": "x"}).defaults, Expression
+    )
+
+
+def test_expression_defaults_are_syntax_checked() -> None:
+    [error] = error_list({"id": "a", "type": "STRING", "defaults": "{{ 1 + }}"})
+    assert error["loc"][-1] == "defaults"
+    assert "invalid expression" in error["msg"]
