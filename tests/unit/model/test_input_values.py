@@ -299,3 +299,44 @@ def test_form_children_resolve_under_the_form_id() -> None:
         "env": {"region": "us", "size": 4}
     }
     assert "Missing required input: 'env.region'" in failure(defs, {}).message
+
+
+def test_default_render_is_the_expression_engine() -> None:
+    defs = define(
+        {"id": "cloud", "type": "SELECT", "expression": "{{ ['aws', 'gcp'] }}"},
+        {
+            "id": "region",
+            "type": "STRING",
+            "dependsOn": {"inputs": ["cloud"], "condition": "{{ inputs.cloud == 'aws' }}"},
+        },
+        {"id": "user", "type": "STRING"},
+        {"id": "email", "type": "EMAIL", "defaults": "{{ inputs.user ~ '@example.com' }}"},
+        {"id": "size", "type": "INT", "defaults": "{{ 2 * 3 }}"},
+        {"id": "label", "type": "STRING", "defaults": "{{ flow.id }}-{{ inputs.size }}"},
+    )
+    given = {"cloud": "aws", "region": "eu-west-1", "user": "ana"}
+    result = resolve_inputs(defs, given, variables={"flow": {"id": "etl"}})
+    assert result == {
+        "cloud": "aws",
+        "region": "eu-west-1",
+        "user": "ana",
+        "email": "ana@example.com",
+        "size": 6,
+        "label": "etl-6",
+    }
+    without_region = resolve_inputs(
+        defs, {**given, "cloud": "gcp"}, variables={"flow": {"id": "f"}}
+    )
+    assert "region" not in without_region
+    with pytest.raises(InputError, match="it must be one of"):
+        resolve_inputs(defs, {**given, "cloud": "azure"}, variables={"flow": {"id": "f"}})
+
+
+def test_engine_errors_become_input_errors() -> None:
+    defs = define({"id": "n", "type": "INT", "defaults": "{{ missing_variable }}"})
+    error = failure(defs, {}, render=None)
+    assert error.input_id == "n"
+    assert error.message.startswith(
+        "input 'n': cannot render 'defaults' ({{ missing_variable }}): "
+    )
+    assert "missing_variable" in error.message.split("): ", 1)[1]
