@@ -7,7 +7,15 @@ in a fixed order, and a name declared twice is a programming error caught at imp
 from __future__ import annotations
 
 from legato.expressions.callables import Callables
-from legato.expressions.filters import dates
+from legato.expressions.filters import (
+    collections,
+    dates,
+    encoding,
+    numbers,
+    regex,
+    serialization,
+    strings,
+)
 
 
 def _merge(*tables: Callables) -> Callables:
@@ -20,4 +28,12 @@ def _merge(*tables: Callables) -> Callables:
     return merged
 
 
-FILTERS = _merge(dates.TABLE)
+FILTERS = _merge(
+    dates.TABLE,
+    numbers.TABLE,
+    serialization.TABLE,
+    strings.TABLE,
+    encoding.TABLE,
+    regex.TABLE,
+    collections.TABLE,
+)
