@@ -25,10 +25,21 @@ from pydantic_core import ErrorDetails
 
 from legato.model.plugin import PluginKind
 from legato.model.registry import PluginRegistry
-from legato.model.violations import Loc, Violation, format_path
+from legato.model.violations import Loc, PropertyError, Violation, format_path
 from legato.model.yamlsource import Document
 
 _WEAK = {"not_expression"}
+#: pydantic's own error kinds, whose messages do not name the property: prefixed with its name
+_NAMED = {
+    *("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"),
+    *("bool_parsing", "bool_type", "string_type", "list_type", "tuple_type", "dict_type"),
+    *("model_type", "model_attributes_type", "mapping_type", "literal_error", "enum"),
+    *("string_pattern_mismatch", "string_too_long", "string_too_short", "too_short"),
+    *("too_long", "greater_than", "greater_than_equal", "less_than", "less_than_equal"),
+    *("union_tag_invalid", "timedelta_type", "timedelta_parsing", "date_parsing"),
+    *("date_from_datetime_parsing", "datetime_parsing", "datetime_from_date_parsing"),
+    *("time_parsing", "url_parsing", "none_required"),
+}
 
 
 def violations_from(
@@ -37,11 +48,17 @@ def violations_from(
     """Every error of ``error`` as a located violation, one per property."""
     chosen: dict[Loc, ErrorDetails] = {}
     for detail in error.errors(include_url=False):
-        loc = clean_loc(detail["loc"], document.data)
+        loc = clean_loc((*detail["loc"], *_relative(detail)), document.data)
         kept = chosen.get(loc)
         if kept is None or (kept["type"] in _WEAK and detail["type"] not in _WEAK):
             chosen[loc] = detail
     return [_violation(loc, d, document, registry, root) for loc, d in chosen.items()]
+
+
+def _relative(detail: ErrorDetails) -> Loc:
+    """The sub-location a ``PropertyError`` names, or () for any other error."""
+    cause = (detail.get("ctx") or {}).get("error")
+    return cause.at if isinstance(cause, PropertyError) else ()
 
 
 def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
@@ -90,7 +107,10 @@ def _violation(
         if known:
             message += "; known properties: " + ", ".join(known)
         return document.violation(loc, format_path(loc), message)
-    return document.violation(loc, format_path(loc), message_for(detail))
+    message = message_for(detail)
+    if kind in _NAMED and isinstance(name, str) and name and f"'{name}'" not in message:
+        message = f"'{name}': {message}"
+    return document.violation(loc, format_path(loc), message)
 
 
 def message_for(detail: ErrorDetails) -> str:
@@ -137,7 +157,7 @@ def _bounds_message(kind: str, ctx: Mapping[str, Any], got: str) -> str | None:
 
 
 def _plain(message: str) -> str:
-    for prefix in ("Value error, ", "Assertion failed, "):
+    for prefix in ("Value error, ", "Assertion failed, "):  # pydantic's wording for ValueError
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message

@@ -107,7 +107,7 @@ def _flow_or_raise(
         violations.extend(diagnostics.violations_from(error, document, registry, Flow))
     violations.extend(validation.check(document, registry))
     if violations or flow is None:
-        ordered: list[Violation] = sorted(violations, key=_position)
+        ordered: list[Violation] = sorted(dict.fromkeys(violations), key=_position)
         raise FlowValidationError(list(ordered))
     return flow.attach(source=source, warnings=_warnings(data, context))
 

@@ -9,12 +9,15 @@ Invariants:
   anywhere under the flow's task-holding properties (``tasks``, ``errors``, ``finally``,
   ``afterExecution``, ``listeners``) at any depth: flowable children in any field are covered
   without the rule knowing the flowable.
+* Every string holding Pebble markup under a rendered property (tasks, triggers, outputs, SLAs,
+  checks, plugin defaults; ``description`` aside) must parse, whatever the property's type:
+  Kestra renders such strings, so a syntax error would only surface at run time otherwise.
 * Messages are Kestra's: ``Duplicate task id with name [x]``, ``Duplicate trigger id with name
   [x]``, ``Duplicate input with name [x]``, ``Duplicate output with name [x]``, ``Recursive call
   to flow [ns.id]``, ``Input with id 'a' depends on a non-existent input 'b'.``, ``Cycle
   dependency detected for input with id 'a': [a, b]``, ``System labels can only be set by
-  Kestra itself, offending label: k=v``. A duplicate is reported at each repeat, with the line of
-  the first occurrence.
+  Kestra itself, offending label: k=v``, ``invalid expression: …``. A duplicate is reported at
+  each repeat, with the line of the first occurrence.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from legato import expressions
+from legato.errors import ExpressionSyntaxError
 from legato.model.labels import READ_ONLY, SYSTEM_PREFIX, label_text
 from legato.model.plugin import PluginKind
+from legato.model.property import is_expression
 from legato.model.registry import PluginRegistry
 from legato.model.violations import Loc, Violation, format_path
 from legato.model.yamlsource import Document
@@ -177,7 +183,7 @@ def input_dependencies(document: Document, registry: PluginRegistry) -> list[Vio
                 found.append(document.violation(loc, format_path(loc), message))
         cycle = _cycle_from(input_id, graph)
         if cycle:
-            loc = (*places[input_id][:2], "dependsOn")
+            loc = places[input_id][:2]
             path = ", ".join(cycle)
             message = f"Cycle dependency detected for input with id '{input_id}': [{path}]"
             found.append(document.violation(loc, format_path(loc), message))
@@ -240,6 +246,39 @@ def _label_items(labels: Any, loc: Loc) -> Iterator[tuple[Loc, Any, Any]]:
                 yield (*loc, index, "key"), item.get("key"), item.get("value")
 
 
+#: top-level properties whose strings are rendered with Pebble, hence syntax-checked
+RENDERED = (*TASK_HOLDERS, "triggers", "outputs", "sla", "checks", "pluginDefaults")
+
+
+def expression_syntax(document: Document, registry: PluginRegistry) -> list[Violation]:
+    """Every string holding Pebble markup in a rendered property parses (descriptions aside)."""
+    data = document.data
+    if not isinstance(data, Mapping):
+        return []
+    found: list[Violation] = []
+    for key in RENDERED:
+        for loc, text in _strings(data.get(key), (key,)):
+            try:
+                expressions.parse(text)
+            except ExpressionSyntaxError as error:
+                message = f"invalid expression: {error}"
+                found.append(document.violation(loc, format_path(loc), message))
+    return found
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        if is_expression(value):
+            yield loc, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if key != "description":
+                yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
+
+
 RULES: tuple[Rule, ...] = (
     unique_task_ids,
     unique_trigger_ids,
@@ -248,4 +287,5 @@ RULES: tuple[Rule, ...] = (
     no_recursive_subflow,
     input_dependencies,
     system_labels,
+    expression_syntax,
 )

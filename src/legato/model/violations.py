@@ -7,6 +7,10 @@ Invariants:
 * ``path`` uses Kestra's property-path form: dotted names with list indexes in brackets,
   ``tasks[1].then[0].message``; the flow itself is the empty path (shown as ``<flow>``).
 * ``line`` and ``column`` are 1-based, or ``None`` when the position is unknown.
+* A model validator that finds a rule broken by one of its sub-properties raises
+  ``PropertyError(message, *relative_location)``; the parser then reports the violation at that
+  sub-property (``PropertyError("unknown dependency 'x'", "tasks", 1, "dependsOn", 0)``) instead of
+  at the whole object.
 """
 
 from __future__ import annotations
@@ -32,6 +36,16 @@ class Violation:
         place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
         prefix = ":".join(place) + ": " if place else ""
         return f"{prefix}{self.path or '<flow>'}: {self.message}"
+
+
+class PropertyError(ValueError):
+    """A rule broken by a sub-property: raise it from a pydantic validator to locate it there."""
+
+    def __init__(self, message: str, *at: str | int) -> None:
+        super().__init__(message)
+        self.message = message
+        #: the location of the offending sub-property, relative to the validated object
+        self.at: Loc = tuple(at)
 
 
 def format_path(loc: Iterable[str | int]) -> str:
