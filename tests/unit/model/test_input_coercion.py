@@ -428,3 +428,21 @@ def test_bound_message_shows_the_value() -> None:
 )
 def test_input_to_json(value: Any, expected: Any) -> None:
     assert input_to_json(value) == expected
+
+
+def test_a_form_holds_no_value_itself() -> None:
+    form = define("FORM", inputs=[{"id": "a", "type": "INT"}])
+    with pytest.raises(InputError) as info:
+        coerce_input_value(form, {"a": 1})
+    assert info.value.message == (
+        "input 'x': expected values for the inputs of the form, not for the form itself (FORM), "
+        'got {"a": 1}'
+    )
+
+
+def test_long_and_odd_values_are_shortened_in_messages() -> None:
+    message = failure("INT", "9" * 200 + "x")
+    assert message.endswith("got '" + "9" * 116 + "...")  # 120 characters shown
+    loop: list[Any] = []
+    loop.append(loop)
+    assert failure("STRING", loop) == "input 'x': expected a string (STRING), got [[...]]"

@@ -346,3 +346,9 @@ def test_expression_defaults_are_syntax_checked() -> None:
     [error] = error_list({"id": "a", "type": "STRING", "defaults": "{{ 1 + }}"})
     assert error["loc"][-1] == "defaults"
     assert "invalid expression" in error["msg"]
+
+
+def test_deprecation_is_noted_in_a_context_mapping() -> None:
+    ctx = ParseContext(registry=PluginRegistry())
+    parse({"name": "legacy", "type": "STRING"}, context={"parse": ctx})
+    assert ctx.warnings == [("name", "input 'legacy': 'name' is deprecated; use 'id' instead")]
