@@ -1,18 +1,17 @@
 """Flow input definitions (the ``inputs:`` list of a flow): one pydantic model per Kestra type.
 
+The common properties, ``InputType`` and ``DependsOn`` live in ``input_base`` and are
+re-exported here, so ``legato.model.inputs`` is the one module to import.
+
 Invariants:
 
 * ``AnyInput`` is a union discriminated on ``type`` (Kestra's upper-case names, case-sensitive);
   a missing or unknown type is an error on the ``type`` key that lists every valid type and
   suggests a near miss.
-* Property names are Kestra's (``displayName``, ``dependsOn``, ``allowCustomValue``…); unknown
-  properties are errors. The deprecated ``name`` is read as ``id`` and noted as a deprecation in
-  the ``ParseContext`` warnings when one is passed as validation context.
-* Definition rules checked here: id pattern, ``displayName`` ≤ 64 chars, ``defaults`` and
-  ``prefill`` not together, no ``defaults`` on FILE, ENUM needs ``values``, SELECT needs
+* Definition rules checked here: no ``defaults`` on FILE, ENUM needs ``values``, SELECT needs
   ``values`` or ``expression``, MULTISELECT not both ``values`` and ``options``, ARRAY and
-  MULTISELECT ``itemType`` may not be ARRAY or MULTISELECT, ``min`` ≤ ``max``, ``after`` ≤
-  ``before``, ``validator`` compiles.
+  MULTISELECT ``itemType`` may not be ARRAY, MULTISELECT or FORM, ``min`` ≤ ``max``, ``after`` ≤
+  ``before``, ``validator`` compiles. A FORM holds at least one input and no FORM.
 * ``flatten_inputs`` expands FORM inputs into their children with dotted ids; resolution and
   id checks work on the flattened list.
 * Nothing here coerces given values: that is ``legato.model.input_values``.
@@ -21,7 +20,6 @@ Invariants:
 from __future__ import annotations
 
 import difflib
-import enum
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, time
@@ -29,11 +27,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
-    TypeAdapter,
-    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
     field_validator,
@@ -41,105 +35,46 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, ValidationError
 
-from legato.model.plugin import ParseContext
-from legato.model.property import Duration, Dyn, Expression, is_expression
+from legato.model import input_base
+from legato.model.input_base import (
+    ID_PATTERN,
+    NESTED_LIST_TYPES,
+    DependsOn,
+    Input,
+    InputType,
+)
+from legato.model.property import Duration, Expression
 
-ID_PATTERN = r"^[a-zA-Z0-9][.a-zA-Z0-9_-]*$"
-_EXPRESSION: TypeAdapter[Expression] = TypeAdapter(Expression)
-
-
-class InputType(enum.StrEnum):
-    """Every Kestra input type name, as written in ``type:``."""
-
-    STRING = "STRING"
-    INT = "INT"
-    FLOAT = "FLOAT"
-    BOOLEAN = "BOOLEAN"
-    BOOL = "BOOL"
-    DATETIME = "DATETIME"
-    DATE = "DATE"
-    TIME = "TIME"
-    DURATION = "DURATION"
-    FILE = "FILE"
-    JSON = "JSON"
-    YAML = "YAML"
-    URI = "URI"
-    SECRET = "SECRET"
-    EMAIL = "EMAIL"
-    ENUM = "ENUM"
-    SELECT = "SELECT"
-    MULTISELECT = "MULTISELECT"
-    ARRAY = "ARRAY"
-    FORM = "FORM"
-
-
-#: Item types a list input (ARRAY, MULTISELECT) may not use.
-NESTED_LIST_TYPES = frozenset({InputType.ARRAY, InputType.MULTISELECT, InputType.FORM})
-
-
-class DependsOn(BaseModel):
-    """``dependsOn``: the input is shown only once ``inputs`` are set and ``condition`` holds."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    inputs: list[str] = Field(default_factory=list)
-    condition: Dyn[bool] | None = None
-
-
-class Input(BaseModel):
-    """Properties common to every input type."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    type: str
-    description: str | None = None
-    displayName: Annotated[str, Field(max_length=64)] | None = None
-    required: bool = True
-    defaults: Any = None
-    prefill: Any = None
-    dependsOn: DependsOn | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_name_as_id(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, Mapping) or "name" not in data:
-            return data
-        fixed = {k: v for k, v in data.items() if k != "name"}
-        fixed.setdefault("id", data["name"])
-        _warn(info, f"input '{data['name']}': 'name' is deprecated; use 'id' instead")
-        return fixed
-
-    @field_validator("defaults")
-    @classmethod
-    def _check_expression_syntax(cls, value: Any) -> Any:
-        """A string default holding Pebble markup is syntax-checked now, rendered at resolution."""
-        return _EXPRESSION.validate_python(value) if is_expression(value) else value
-
-    @field_validator("prefill")
-    @classmethod
-    def _prefill_without_defaults(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is not None and info.data.get("defaults") is not None:
-            raise ValueError("'defaults' and 'prefill' cannot be used together; keep one of them")
-        return value
-
-    @property
-    def input_type(self) -> InputType:
-        """The ``type`` as an ``InputType``."""
-        return InputType(self.type)
-
-
-def _warn(info: ValidationInfo, message: str) -> None:
-    ctx = info.context
-    if isinstance(ctx, Mapping):
-        ctx = ctx.get("parse")
-    if isinstance(ctx, ParseContext):
-        ctx.warnings.append(("name", message))
-
-
-def _check_range(low: Any, high: Any, low_name: str, high_name: str) -> None:
-    if low is not None and high is not None and low > high:
-        raise ValueError(f"'{low_name}' must not be greater than '{high_name}'")
+__all__ = [
+    "ID_PATTERN",
+    "NESTED_LIST_TYPES",
+    "AnyInput",
+    "ArrayInput",
+    "BoolInput",
+    "BooleanInput",
+    "DateInput",
+    "DateTimeInput",
+    "DependsOn",
+    "DurationInput",
+    "EmailInput",
+    "EnumInput",
+    "FieldInput",
+    "FileInput",
+    "FloatInput",
+    "FormInput",
+    "Input",
+    "InputType",
+    "IntInput",
+    "JsonInput",
+    "MultiselectInput",
+    "SecretInput",
+    "SelectInput",
+    "StringInput",
+    "TimeInput",
+    "UriInput",
+    "YamlInput",
+    "flatten_inputs",
+]
 
 
 class _RegexValidated(Input):
@@ -175,7 +110,7 @@ class IntInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> IntInput:
-        _check_range(self.min, self.max, "min", "max")
+        input_base.check_range(self.min, self.max, "min", "max")
         return self
 
 
@@ -188,7 +123,7 @@ class FloatInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> FloatInput:
-        _check_range(self.min, self.max, "min", "max")
+        input_base.check_range(self.min, self.max, "min", "max")
         return self
 
 
@@ -213,7 +148,7 @@ class DateTimeInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> DateTimeInput:
-        _check_range(self.after, self.before, "after", "before")
+        input_base.check_range(self.after, self.before, "after", "before")
         return self
 
 
@@ -226,7 +161,7 @@ class DateInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> DateInput:
-        _check_range(self.after, self.before, "after", "before")
+        input_base.check_range(self.after, self.before, "after", "before")
         return self
 
 
@@ -239,7 +174,7 @@ class TimeInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> TimeInput:
-        _check_range(self.after, self.before, "after", "before")
+        input_base.check_range(self.after, self.before, "after", "before")
         return self
 
 
@@ -252,7 +187,7 @@ class DurationInput(Input):
 
     @model_validator(mode="after")
     def _range(self) -> DurationInput:
-        _check_range(self.min, self.max, "min", "max")
+        input_base.check_range(self.min, self.max, "min", "max")
         return self
 
 
