@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, NonNegativeInt, model_validator
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, field_validator
 
 from legato.model.property import Dyn
 from legato.plugins.core.flow.base import BranchingTask
@@ -37,11 +37,12 @@ class Dag(BranchingTask):
     onChildFailure: Dyn[Literal["CONTINUE", "CANCELLED", "FAILED"]] = "CONTINUE"
     tasks: list[DagTask]
 
-    @model_validator(mode="after")
-    def _dependencies(self) -> Dag:
-        if not self.tasks:
+    @field_validator("tasks")
+    @classmethod
+    def _dependencies(cls, tasks: list[DagTask]) -> list[DagTask]:
+        if not tasks:
             raise ValueError("no task defined: a Dag needs at least one task in 'tasks'")
-        graph = {node.task.id: list(node.dependsOn or []) for node in self.tasks}
+        graph = {node.task.id: list(node.dependsOn or []) for node in tasks}
         missing = sorted({d for deps in graph.values() for d in deps if d not in graph})
         if missing:
             raise ValueError(
@@ -54,7 +55,7 @@ class Dag(BranchingTask):
             raise ValueError(
                 "cyclic dependency detected: " + " -> ".join(cycle) + "; remove one of these links"
             )
-        return self
+        return tasks
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from legato.model.property import Duration, Dyn
 from legato.plugins.core.flow.sequential import Sequential
-from legato.sdk import FlowableTask, plugin
+from legato.sdk import FlowableTask, Task, plugin
 
 
 class Cache(BaseModel):
@@ -51,19 +51,20 @@ class WorkingDirectory(Sequential):
     inputFiles: dict[str, Any] | str | None = None
     outputFiles: Dyn[list[str]] | None = None
 
-    @model_validator(mode="after")
-    def _runnable_children(self) -> WorkingDirectory:
-        for child in self.tasks:
+    @field_validator("tasks")
+    @classmethod
+    def _runnable_children(cls, tasks: list[Task]) -> list[Task]:
+        for child in tasks:
             if isinstance(child, FlowableTask):
                 raise ValueError(
                     f"only runnable tasks are allowed as children of a WorkingDirectory; "
                     f"'{child.id}' is a flowable task ({child.type}): move it out of the "
                     "WorkingDirectory"
                 )
-        for child in self.tasks:
+        for child in tasks:
             if child.workerGroup is not None:
                 raise ValueError(
                     f"task '{child.id}' sets 'workerGroup': a worker group can only be set on "
                     "the WorkingDirectory itself, not on its tasks"
                 )
-        return self
+        return tasks

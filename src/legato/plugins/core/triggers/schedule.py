@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from croniter import croniter  # type: ignore[import-untyped]  # no stubs; see report
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from legato.model.property import Duration, Dyn
 from legato.sdk import Conditions, Trigger, plugin
@@ -83,8 +83,8 @@ def cron_problem(cron: str, *, with_seconds: bool) -> str | None:
 class Schedule(Trigger):
     """Start an execution at each date matched by ``cron`` in ``timezone``."""
 
-    cron: str
     withSeconds: bool = False
+    cron: str
     timezone: Timezone | None = None
     inputs: dict[str, Any] | None = None
     lateMaximumDelay: Duration | None = None
@@ -92,12 +92,14 @@ class Schedule(Trigger):
     recoverMissedSchedules: RecoverMissedSchedules | None = None
     scheduleConditions: Conditions | None = None
 
-    @model_validator(mode="after")
-    def _cron_parses(self) -> Schedule:
-        problem = cron_problem(self.cron, with_seconds=self.withSeconds)
+    @field_validator("cron")
+    @classmethod
+    def _cron_parses(cls, cron: str, info: ValidationInfo) -> str:
+        # ``withSeconds`` is declared first, so it is already validated here
+        problem = cron_problem(cron, with_seconds=bool(info.data.get("withSeconds")))
         if problem:
             raise ValueError(problem)
-        return self
+        return cron
 
 
 @plugin(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from legato.model.property import Dyn
-from legato.sdk import Trigger, plugin
+from legato.sdk import Condition, Trigger, plugin
 
 MULTIPLE_CONDITION_TYPES = frozenset(
     {
@@ -38,13 +38,14 @@ class Webhook(Trigger):
     responseCode: Dyn[int] | None = None
     fetchType: Literal["NONE", "FETCH", "STORE"] = "FETCH"
 
-    @model_validator(mode="after")
-    def _no_multiple_condition(self) -> Webhook:
-        for index, condition in enumerate(self.conditions or []):
+    @field_validator("conditions")
+    @classmethod
+    def _no_multiple_condition(cls, conditions: list[Condition] | None) -> list[Condition] | None:
+        for index, condition in enumerate(conditions or []):
             if condition.plugin_type in MULTIPLE_CONDITION_TYPES:
                 raise ValueError(
                     f"conditions[{index}] is a MultipleCondition, which a Webhook trigger cannot "
                     "use (a webhook call is a single event); use a Flow trigger with "
                     "'preconditions' instead, or remove the condition"
                 )
-        return self
+        return conditions
