@@ -75,8 +75,9 @@ def context_of(info: ValidationInfo) -> ParseContext:
     ctx = info.context
     if isinstance(ctx, ParseContext):
         return ctx
-    if isinstance(ctx, Mapping) and isinstance(ctx.get("parse"), ParseContext):
-        return ctx["parse"]
+    wrapped = ctx.get("parse") if isinstance(ctx, Mapping) else None
+    if isinstance(wrapped, ParseContext):
+        return wrapped
     raise PydanticCustomError(
         "no_registry", "plugins can only be validated with a ParseContext holding a registry"
     )
