@@ -1,0 +1,137 @@
+"""YAML loading: plain data, positions of keys and items, documents, syntax errors."""
+
+from __future__ import annotations
+
+from legato.model.yamlsource import BrokenDocument, Document, load_documents, split_documents
+
+FLOW = """\
+# a comment
+id: hello
+namespace: company.team
+tasks:
+  - id: first
+    type: io.test.log.Log
+    message:
+      - one
+      - two
+"""
+
+
+def only(source: str) -> Document:
+    (document,) = load_documents(source)
+    assert isinstance(document, Document)
+    return document
+
+
+def test_positions_of_keys_and_items_are_one_based() -> None:
+    document = only(FLOW)
+    assert document.positions[("id",)] == (2, 1)
+    assert document.positions[("tasks",)] == (4, 1)
+    assert document.positions[("tasks", 0)] == (5, 5)
+    assert document.positions[("tasks", 0, "type")] == (6, 5)
+    assert document.positions[("tasks", 0, "message", 1)] == (9, 9)
+    assert document.positions[()] == (2, 1)
+
+
+def test_position_falls_back_to_the_nearest_enclosing_location() -> None:
+    document = only(FLOW)
+    assert document.position(("tasks", 0, "missing")) == (5, 5)
+    assert document.position(("nothing", "here")) == (2, 1)
+
+
+def test_violation_is_located_and_names_the_file() -> None:
+    (document,) = load_documents(FLOW, file="flows/a.yml")
+    assert isinstance(document, Document)
+    violation = document.violation(("tasks", 0, "type"), "tasks[0].type", "bad")
+    assert (violation.line, violation.column, violation.file) == (6, 5, "flows/a.yml")
+
+
+def test_data_is_plain_python() -> None:
+    data = only("a: 1\nb: 1.5\nc: true\nd: null\ne: [x, 2]\nf: {g: h}\ns: |\n  text\n").data
+    assert data == {
+        "a": 1,
+        "b": 1.5,
+        "c": True,
+        "d": None,
+        "e": ["x", 2],
+        "f": {"g": "h"},
+        "s": "text\n",
+    }
+    assert type(data) is dict and type(data["e"]) is list and type(data["f"]) is dict
+    assert type(data["a"]) is int and type(data["b"]) is float and type(data["c"]) is bool
+    assert type(data["s"]) is str
+
+
+def test_yaml_1_1_words_and_dates_stay_strings() -> None:
+    data = only("a: on\nb: no\nc: yes\nd: 2024-01-01\ne: 2024-01-01T10:00:00Z\nf: True\n").data
+    assert data == {
+        "a": "on",
+        "b": "no",
+        "c": "yes",
+        "d": "2024-01-01",
+        "e": "2024-01-01T10:00:00Z",
+        "f": True,
+    }
+
+
+def test_non_string_keys_become_java_style_strings() -> None:
+    assert only("2: a\ntrue: b\n2.5: c\n").data == {"2": "a", "true": "b", "2.5": "c"}
+
+
+def test_tags_keep_their_text() -> None:
+    assert only("a: !secret value\n").data == {"a": "value"}
+
+
+def test_duplicate_key_is_a_violation_at_the_repeat() -> None:
+    (document,) = load_documents("id: a\nnamespace: b\nid: c\n", file="f.yml")
+    assert isinstance(document, BrokenDocument)
+    (violation,) = document.violations
+    assert violation.message == "duplicate key 'id': a key may appear only once in a mapping"
+    assert (violation.line, violation.column, violation.file) == (3, 1, "f.yml")
+
+
+def test_nested_duplicate_key_is_located() -> None:
+    (document,) = load_documents("tasks:\n  - id: a\n    type: x\n    id: b\n")
+    assert isinstance(document, BrokenDocument)
+    assert (document.violations[0].line, document.violations[0].column) == (4, 5)
+
+
+def test_syntax_error_is_a_violation_with_a_position() -> None:
+    (document,) = load_documents("id: a\ntasks: [one\nnamespace: b\n")
+    assert isinstance(document, BrokenDocument)
+    (violation,) = document.violations
+    assert violation.message.startswith("invalid YAML:")
+    assert violation.line == 3
+
+
+def test_documents_are_split_and_keep_file_lines() -> None:
+    source = "id: a\n---\n# only a comment\n---\nid: b\nx: 1\n--- \nid: c\n"
+    documents = load_documents(source)
+    assert [d.data for d in documents if isinstance(d, Document)] == [
+        {"id": "a"},
+        {"id": "b", "x": 1},
+        {"id": "c"},
+    ]
+    second = documents[1]
+    assert isinstance(second, Document)
+    assert second.first_line == 4
+    assert second.positions[("x",)] == (6, 1)
+    assert second.text == "---\nid: b\nx: 1\n"
+
+
+def test_a_broken_document_does_not_hide_the_others() -> None:
+    documents = load_documents("id: a\n---\nid: [\n---\nid: c\n")
+    assert [type(d).__name__ for d in documents] == ["Document", "BrokenDocument", "Document"]
+    broken = documents[1]
+    assert isinstance(broken, BrokenDocument)
+    assert broken.violations[0].line is not None and broken.violations[0].line >= 3
+
+
+def test_split_keeps_separator_lines_with_their_document() -> None:
+    assert split_documents("a: 1\n---\nb: 2\n") == [(0, "a: 1\n"), (1, "---\nb: 2\n")]
+    assert split_documents("---\na: 1\n") == [(0, "---\na: 1\n")]
+
+
+def test_empty_text_has_no_document() -> None:
+    assert load_documents("") == []
+    assert load_documents("# nothing\n\n") == []
