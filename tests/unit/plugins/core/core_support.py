@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from legato.model.plugin import ParseContext, Plugin, PluginKind
 from legato.model.registry import PluginRegistry
+from legato.model.violations import PropertyError
 from legato.plugins.core import PLUGINS
 
 REGISTRY = PluginRegistry(PLUGINS)
@@ -44,10 +46,20 @@ def condition(raw: dict[str, Any]) -> Any:
 
 
 def errors(kind: PluginKind, raw: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
-    """The (location, message) pairs of validating ``raw``, which must be invalid."""
+    """The (location, message) pairs of validating ``raw``, which must be invalid.
+
+    A rule raised as ``PropertyError`` is located at the sub-property it names, as the flow
+    parser reports it.
+    """
     with pytest.raises(ValidationError) as caught:
         validate(kind, raw)
-    return [(tuple(e["loc"]), e["msg"]) for e in caught.value.errors()]
+    return [(_location(e), e["msg"]) for e in caught.value.errors()]
+
+
+def _location(error: ErrorDetails) -> tuple[Any, ...]:
+    cause = (error.get("ctx") or {}).get("error")
+    relative = cause.at if isinstance(cause, PropertyError) else ()
+    return (*error["loc"], *relative)
 
 
 def task_errors(raw: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:

@@ -157,7 +157,7 @@ def test_webhook_may_not_use_multiple_condition(condition_type: str) -> None:
         ],
     }
     [(loc, message)] = trigger_errors(raw)
-    assert loc == ("conditions",)
+    assert loc == ("conditions", 1)
     assert "conditions[1] is a MultipleCondition" in message
     assert "Webhook" in message
 

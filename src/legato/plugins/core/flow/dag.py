@@ -1,17 +1,19 @@
 """Core ``Dag`` flowable: children ordered by their ``dependsOn`` links.
 
 Invariants (checked at validation, as Kestra's ``DagTaskValidator``): ``tasks`` is non-empty;
-every ``dependsOn`` names a task of this Dag; the dependencies form no cycle (the message names
-the cycle, e.g. ``a -> b -> a``).
+every ``dependsOn`` names a task of this Dag (reported at that
+``dependsOn`` entry); the dependencies form no cycle (reported at the Dag, naming the cycle,
+e.g. ``a -> b -> a``).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, NonNegativeInt, field_validator
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, field_validator, model_validator
 
 from legato.model.property import Dyn
+from legato.model.violations import PropertyError
 from legato.plugins.core.flow.base import BranchingTask
 from legato.sdk import AnyTask, plugin
 
@@ -39,23 +41,28 @@ class Dag(BranchingTask):
 
     @field_validator("tasks")
     @classmethod
-    def _dependencies(cls, tasks: list[DagTask]) -> list[DagTask]:
+    def _not_empty(cls, tasks: list[DagTask]) -> list[DagTask]:
         if not tasks:
             raise ValueError("no task defined: a Dag needs at least one task in 'tasks'")
-        graph = {node.task.id: list(node.dependsOn or []) for node in tasks}
-        missing = sorted({d for deps in graph.values() for d in deps if d not in graph})
-        if missing:
-            raise ValueError(
-                "'dependsOn' names tasks that are not in this Dag: "
-                + ", ".join(missing)
-                + "; depend only on tasks listed in the Dag's 'tasks'"
-            )
-        cycle = find_cycle(graph)
+        return tasks
+
+    @model_validator(mode="after")
+    def _dependencies(self) -> Dag:
+        known = {node.task.id for node in self.tasks}
+        for index, node in enumerate(self.tasks):
+            for position, dependency in enumerate(node.dependsOn or []):
+                if dependency not in known:
+                    raise PropertyError(
+                        f"task '{node.task.id}' depends on '{dependency}', which is not a task of "
+                        "this Dag; depend only on tasks listed in the Dag's 'tasks'",
+                        *("tasks", index, "dependsOn", position),
+                    )
+        cycle = find_cycle({node.task.id: list(node.dependsOn or []) for node in self.tasks})
         if cycle:
             raise ValueError(
-                "cyclic dependency detected: " + " -> ".join(cycle) + "; remove one of these links"
+                "dependency cycle detected: " + " -> ".join(cycle) + "; remove one of these links"
             )
-        return tasks
+        return self
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:

@@ -31,7 +31,7 @@ class ForEach(BranchingTask):
     """Run ``tasks`` once per value, ``concurrencyLimit`` groups at a time (0 = all)."""
 
     values: LoopValues
-    concurrencyLimit: NonNegativeInt = 1
+    concurrencyLimit: Dyn[NonNegativeInt] = 1
     tasks: NonEmptyTasks
 
 

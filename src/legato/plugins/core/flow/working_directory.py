@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from legato.model.property import Duration, Dyn
+from legato.model.violations import PropertyError
 from legato.plugins.core.flow.sequential import Sequential
 from legato.sdk import FlowableTask, Task, plugin
 
@@ -54,17 +55,20 @@ class WorkingDirectory(Sequential):
     @field_validator("tasks")
     @classmethod
     def _runnable_children(cls, tasks: list[Task]) -> list[Task]:
-        for child in tasks:
+        for index, child in enumerate(tasks):
             if isinstance(child, FlowableTask):
-                raise ValueError(
+                raise PropertyError(
                     f"only runnable tasks are allowed as children of a WorkingDirectory; "
                     f"'{child.id}' is a flowable task ({child.type}): move it out of the "
-                    "WorkingDirectory"
+                    "WorkingDirectory",
+                    index,
                 )
-        for child in tasks:
+        for index, child in enumerate(tasks):
             if child.workerGroup is not None:
-                raise ValueError(
+                raise PropertyError(
                     f"task '{child.id}' sets 'workerGroup': a worker group can only be set on "
-                    "the WorkingDirectory itself, not on its tasks"
+                    "the WorkingDirectory itself, not on its tasks",
+                    index,
+                    "workerGroup",
                 )
         return tasks

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from legato.model.property import Dyn
+from legato.model.violations import PropertyError
 from legato.sdk import Condition, Trigger, plugin
 
 MULTIPLE_CONDITION_TYPES = frozenset(
@@ -43,9 +44,10 @@ class Webhook(Trigger):
     def _no_multiple_condition(cls, conditions: list[Condition] | None) -> list[Condition] | None:
         for index, condition in enumerate(conditions or []):
             if condition.plugin_type in MULTIPLE_CONDITION_TYPES:
-                raise ValueError(
+                raise PropertyError(
                     f"conditions[{index}] is a MultipleCondition, which a Webhook trigger cannot "
                     "use (a webhook call is a single event); use a Flow trigger with "
-                    "'preconditions' instead, or remove the condition"
+                    "'preconditions' instead, or remove the condition",
+                    index,
                 )
         return conditions
