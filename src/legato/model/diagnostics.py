@@ -29,6 +29,8 @@ from legato.model.violations import Loc, PropertyError, Violation, format_path
 from legato.model.yamlsource import Document
 
 _WEAK = {"not_expression"}
+#: error kinds whose last location segment names a key that is absent from the data
+_ABOUT_A_KEY = {"missing", "extra_forbidden"}
 #: pydantic's own error kinds, whose messages do not name the property: prefixed with its name
 _NAMED = {
     *("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"),
@@ -48,7 +50,8 @@ def violations_from(
     """Every error of ``error`` as a located violation, one per property."""
     chosen: dict[Loc, ErrorDetails] = {}
     for detail in error.errors(include_url=False):
-        loc = clean_loc((*detail["loc"], *_relative(detail)), document.data)
+        keeps_last = detail["type"] in _ABOUT_A_KEY
+        loc = clean_loc((*detail["loc"], *_relative(detail)), document.data, keeps_last)
         kept = chosen.get(loc)
         if kept is None or (kept["type"] in _WEAK and detail["type"] not in _WEAK):
             chosen[loc] = detail
@@ -61,8 +64,12 @@ def _relative(detail: ErrorDetails) -> Loc:
     return cause.at if isinstance(cause, PropertyError) else ()
 
 
-def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
-    """``loc`` as a location in ``data``: pydantic's union tags dropped, map indexes as keys."""
+def clean_loc(loc: tuple[int | str, ...], data: Any, keeps_last: bool = False) -> Loc:
+    """``loc`` as a location in ``data``: pydantic's union tags dropped, map indexes as keys.
+
+    A last segment absent from the data is kept only when ``keeps_last`` (the error is about
+    that key: a missing or unknown property); otherwise it is a union tag.
+    """
     out: list[str | int] = []
     current = data
     for position, segment in enumerate(loc):
@@ -81,7 +88,7 @@ def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
             out.append(segment)
             current = current[segment]
             continue
-        if last and isinstance(current, Mapping | list | type(None)):
+        if last and keeps_last and isinstance(current, Mapping | type(None)):
             out.append(segment)
     return tuple(out)
 
