@@ -171,8 +171,8 @@ class ExpressionCompiler:
                     return target[str(key)]
             keys = ", ".join(sorted(map(str, target))[:10])
             message = f"Attribute {shown} of '{owner}' does not exist (keys: {keys or 'none'})"
-        elif isinstance(target, list | tuple):
-            if isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(target):
+        elif isinstance(target, list | tuple) and type(key) is int:
+            if 0 <= key < len(target):
                 return target[key]
             message = f"Index {shown} of '{owner}' is out of range (size {len(target)})"
         elif target is None:

@@ -128,14 +128,20 @@ def arithmetic(symbol: str, left: Any, right: Any) -> Any:
     return _long(left, right, symbol)
 
 
+def _unary(symbol: str, value: Any) -> Any:
+    if not is_number(value):
+        raise OperatorError(f"Unary '{symbol}' needs a number but got {type_name(value)}")
+    return arithmetic("*", -1 if symbol == "-" else 1, value)
+
+
 def negate(value: Any) -> Any:
     """Unary minus: ``-1 * value``."""
-    return arithmetic("*", -1, value)
+    return _unary("-", value)
 
 
 def plus(value: Any) -> Any:
     """Unary plus: ``1 * value`` (so it still rejects non-numbers)."""
-    return arithmetic("*", 1, value)
+    return _unary("+", value)
 
 
 def equals(left: Any, right: Any) -> bool:

@@ -140,13 +140,16 @@ class Parser:
         return expr
 
     def binary(self, left: nodes.Expr, min_precedence: int) -> nodes.Expr:
+        """Fold binary operators into ``left``; each fold deepens the tree, so it counts."""
+        start = self.depth
         while True:
             token = self.current
             if token.kind != lexer.OPERATOR or token.value not in BINARY:
-                return left
+                break
             precedence = BINARY[token.value]
             if precedence < min_precedence:
-                return left
+                break
+            self.enter()
             self.advance()
             if token.value == "|":
                 left = self.filter_call(left)
@@ -155,6 +158,8 @@ class Parser:
             else:
                 right = self.expression(precedence + 1)
                 left = nodes.Binary(token.line, token.column, token.value, left, right)
+        self.depth = start
+        return left
 
     def filter_call(self, value: nodes.Expr) -> nodes.Expr:
         name, args = self.named_call(self.filters, "filter")
@@ -256,7 +261,8 @@ class Parser:
         return nodes.Interpolation(token.line, token.column, tuple(parts))
 
     def postfix(self, expr: nodes.Expr) -> nodes.Expr:
-        """Parse attribute and subscript accesses following ``expr``."""
+        """Parse attribute and subscript accesses following ``expr`` (each one counts as depth)."""
+        start = self.depth
         while True:
             if self.at(lexer.PUNCT, "."):
                 self.advance()
@@ -268,14 +274,14 @@ class Parser:
                 key: nodes.Expr = nodes.Literal(token.line, token.column, token.value)
                 text = f"{describe(expr)}.{token.value}"
             elif self.at(lexer.PUNCT, "["):
-                self.enter()
                 self.advance()
                 key = self.expression()
                 self.expect(lexer.PUNCT, "]")
-                self.depth -= 1
                 text = f"{describe(expr)}[{describe_key(key)}]"
             else:
+                self.depth = start
                 return expr
+            self.enter()
             expr = nodes.GetAttr(expr.line, expr.column, expr, key, text)
 
 
