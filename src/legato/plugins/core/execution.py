@@ -106,7 +106,7 @@ class Count(RunnableTask):
 
 @plugin(
     "io.kestra.plugin.core.execution.PurgeExecutions",
-    aliases=("io.kestra.core.tasks.storages.Purge",),
+    aliases=("io.kestra.core.tasks.storages.Purge", "io.kestra.plugin.core.storage.Purge"),
     title="Purge executions, logs, metrics and files between two dates.",
 )
 class PurgeExecutions(RunnableTask):

@@ -1,7 +1,9 @@
 """Core HTTP plugins: the ``http.Request`` and ``http.Download`` tasks and the polling
 ``http.Trigger``.
 
-Invariants: ``uri`` is required; ``method`` is one of the HTTP verbs (default GET); ``options``
+Invariants: ``uri`` is required; ``method`` is one of the HTTP verbs (default GET; Kestra types
+it as a free string, we refuse anything but a verb to catch typos early); ``contentType``
+defaults to ``application/json``; ``options``
 (timeouts, auth, proxy, redirects, allowed codes…) is kept as a free map because its keys grew
 across Kestra releases; the deprecated top-level ``sslOptions`` and ``allowFailed`` are
 accepted. Legacy types are ``io.kestra.plugin.fs.http.*``.
@@ -15,7 +17,7 @@ from typing import Any, Literal
 from legato.model.property import Duration, Dyn
 from legato.sdk import PollingTrigger, RunnableTask, plugin
 
-HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE"]
+HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
 
 
 class _Request(RunnableTask):
@@ -25,7 +27,7 @@ class _Request(RunnableTask):
     method: Dyn[HttpMethod] = "GET"
     body: Any = None
     formData: Dyn[dict[str, Any]] | None = None
-    contentType: str | None = None
+    contentType: str = "application/json"
     headers: Dyn[dict[str, Any]] | None = None
     options: dict[str, Any] | None = None
     sslOptions: dict[str, Any] | None = None
@@ -52,7 +54,6 @@ class Download(_Request):
     """Download the response body of ``uri`` into an internal-storage file."""
 
     failOnEmptyResponse: Dyn[bool] = True
-    saveAs: str | None = None
 
 
 @plugin(
@@ -66,8 +67,9 @@ class Trigger(PollingTrigger):
     uri: str
     method: Dyn[HttpMethod] = "GET"
     body: Any = None
+    params: Dyn[dict[str, Any]] | None = None
     formData: Dyn[dict[str, Any]] | None = None
-    contentType: str | None = None
+    contentType: str = "application/json"
     headers: Dyn[dict[str, Any]] | None = None
     options: dict[str, Any] | None = None
     sslOptions: dict[str, Any] | None = None

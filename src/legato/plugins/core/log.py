@@ -47,6 +47,7 @@ class PurgeLogs(RunnableTask):
 
     namespace: str | None = None
     flowId: str | None = None
+    executionId: str | None = None
     logLevels: Dyn[list[LogLevel]] | None = None
     startDate: str | None = None
     endDate: str = Field(...)

@@ -1,7 +1,7 @@
 """Core namespace-file tasks: ``UploadFiles``, ``DownloadFiles``, ``DeleteFiles``.
 
 Invariants: ``namespace`` is required on all three; ``files`` is required to download or delete;
-to upload, give ``files`` (globs) or ``filesMap`` (destination path → file); ``conflict`` is
+to upload, give ``files`` (globs, or a map destination path → file) or ``filesMap``; ``conflict`` is
 OVERWRITE, ERROR or SKIP (default OVERWRITE); ``destination`` defaults to ``/``.
 """
 
@@ -21,7 +21,7 @@ class UploadFiles(RunnableTask):
     """Upload ``files`` (globs) or ``filesMap`` entries under ``destination`` in ``namespace``."""
 
     namespace: str
-    files: Dyn[list[str]] | None = None
+    files: Dyn[list[str]] | dict[str, Any] | None = None
     filesMap: dict[str, Any] | str | None = None
     destination: str = "/"
     conflict: Dyn[Literal["OVERWRITE", "ERROR", "SKIP"]] = "OVERWRITE"

@@ -30,7 +30,7 @@ class _State(RunnableTask):
 class Set(_State):
     """Merge ``data`` into the state file ``name`` (deprecated)."""
 
-    data: dict[str, Any] | str | None = None
+    data: Dyn[dict[str, Any]] | None = None
 
 
 @plugin(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from legato.model.property import Dyn
 from legato.sdk import RunnableTask, plugin
 
 
@@ -17,4 +16,4 @@ class Toggle(RunnableTask):
     namespace: str | None = None
     flowId: str | None = None
     trigger: str
-    enabled: Dyn[bool] = False
+    enabled: bool = False
