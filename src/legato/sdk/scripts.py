@@ -23,10 +23,11 @@ import json
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    PlainValidator,
+    TypeAdapter,
     ValidationInfo,
     model_validator,
 )
@@ -35,6 +36,7 @@ from legato.model.plugin import ParseContext
 from legato.model.property import Dyn, Expression, is_expression
 from legato.model.runners import AnyTaskRunner
 from legato.model.tasks import RunnableTask
+from legato.model.violations import PropertyError
 
 __all__ = [
     "DEFAULT_TASK_RUNNER",
@@ -91,12 +93,31 @@ def check_output_glob(glob: str) -> str:
     return glob
 
 
-def _check_globs(globs: list[str]) -> list[str]:
-    return [check_output_glob(glob) for glob in globs]
+_EXPRESSION: TypeAdapter[Expression] = TypeAdapter(Expression)
 
 
-#: ``outputFiles``: relative globs of files to keep after the run
-OutputFiles = Dyn[Annotated[list[str], AfterValidator(_check_globs)]]
+def _output_files(value: Any) -> list[str] | Expression:
+    if isinstance(value, str):
+        if not is_expression(value):
+            raise ValueError("outputFiles must be a list of globs (or an expression)")
+        return _EXPRESSION.validate_python(value)
+    if not isinstance(value, list):
+        raise ValueError("outputFiles must be a list of globs (or an expression)")
+    for index, glob in enumerate(value):
+        if not isinstance(glob, str):
+            raise PropertyError(f"outputFiles globs are strings, got {glob!r}", index)
+        try:
+            check_output_glob(glob)
+        except ValueError as error:
+            raise PropertyError(str(error), index) from None
+    return list(value)
+
+
+#: ``outputFiles``: relative globs of files to keep after the run (or an expression)
+OutputFiles = Annotated[
+    list[str] | Expression,
+    PlainValidator(_output_files, json_schema_input_type=list[str] | str),
+]
 
 
 def _input_files_json(value: Any) -> Any:

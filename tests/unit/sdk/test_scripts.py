@@ -8,7 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from legato.model.plugin import ParseContext
+from legato.model.property import Expression
 from legato.model.registry import PluginRegistry
+from legato.model.violations import PropertyError
 from legato.sdk import TaskRunner, plugin, scripts
 
 
@@ -150,3 +152,36 @@ def test_deprecated_docker_options_default_pull_policy_and_forbid_unknown_keys()
 
 def test_unknown_property_is_rejected() -> None:
     assert "warningOnStderr" in _error(warningOnStderr=False)
+
+
+def test_output_files_rule_locates_the_bad_glob() -> None:
+    with pytest.raises(ValidationError) as info:
+        _task(outputFiles=["ok.txt", "/abs/x.txt"])
+    [detail] = info.value.errors()
+    cause = detail["ctx"]["error"]
+    assert isinstance(cause, PropertyError)
+    assert cause.at == (1,)
+
+
+def test_output_files_reject_non_lists_and_non_strings() -> None:
+    assert "list of globs" in _error(outputFiles="out.txt")
+    assert "globs are strings" in _error(outputFiles=["a", 3])
+
+
+def test_output_files_may_be_an_expression_or_hold_expressions() -> None:
+    task, _ = _task(outputFiles="{{ inputs.globs }}")
+    assert isinstance(task.outputFiles, Expression)
+    task, _ = _task(outputFiles=["{{ inputs.name }}.csv"])
+    assert task.outputFiles == ["{{ inputs.name }}.csv"]
+
+
+def test_dynamic_properties_accept_expressions_and_check_their_syntax() -> None:
+    task, _ = _task(warningOnStdErr="{{ inputs.warn }}", env={"A": "{{ vars.a }}"})
+    assert isinstance(task.warningOnStdErr, Expression)
+    assert "invalid expression" in _error(failFast="{{ inputs.x ")
+    assert "warningOnStdErr" in _error(warningOnStdErr="maybe")
+
+
+def test_input_files_may_be_an_expression() -> None:
+    task, _ = _task(inputFiles="{{ outputs.unzip.files }}")
+    assert isinstance(task.inputFiles, Expression)

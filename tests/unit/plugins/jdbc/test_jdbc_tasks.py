@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from legato.errors import FlowValidationError
+from legato.model import parsing
 from legato.model.plugin import ParseContext, Plugin, PluginKind
+from legato.model.property import Expression
 from legato.model.registry import PluginRegistry
 from legato.plugins.jdbc import PLUGINS, duckdb, postgres, sqlite, urls
 
@@ -377,3 +380,36 @@ def test_unknown_property_is_rejected() -> None:
         }
     )
     assert "fetchsize" in message
+
+
+def test_url_expressions_are_not_checked_against_the_form() -> None:
+    url = "jdbc:postgresql://{{ secret('POSTGRES_HOST') }}:5432/postgres"
+    task, _ = validate(
+        {"id": "q", "type": "io.kestra.plugin.jdbc.postgresql.Query", "url": url, "sql": "select 1"}
+    )
+    assert task.url == url
+    assert urls.check_postgres_url("{{ inputs.url }}") == "{{ inputs.url }}"
+
+
+def test_invalid_sql_expression_is_reported_in_a_flow() -> None:
+    source = (
+        "id: f\nnamespace: company.team\ntasks:\n"
+        "  - id: q\n    type: io.kestra.plugin.jdbc.duckdb.Query\n    sql: select {{ 1 + \n"
+    )
+    with pytest.raises(FlowValidationError) as info:
+        parsing.parse_flow(source, REGISTRY)
+    [violation] = info.value.violations
+    assert violation.path == "tasks[0].sql"
+    assert "invalid expression" in violation.message
+
+
+def test_fetch_size_expression_is_kept_for_rendering() -> None:
+    task, _ = validate(
+        {
+            "id": "q",
+            "type": "io.kestra.plugin.jdbc.duckdb.Query",
+            "sql": "select 1",
+            "fetchSize": "{{ inputs.size }}",
+        }
+    )
+    assert isinstance(task.fetchSize, Expression)
