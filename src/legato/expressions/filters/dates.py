@@ -27,7 +27,6 @@ DATE_ARGS = ("format", "timeZone", "existingFormat", "locale")
 UTC = ZoneInfo("UTC")
 
 _TIME_UNITS = {
-    "NANOS": timedelta(microseconds=0.001),
     "MICROS": timedelta(microseconds=1),
     "MILLIS": timedelta(milliseconds=1),
     "SECONDS": timedelta(seconds=1),
@@ -112,6 +111,8 @@ def date_filter(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
 def add(name: str, moment: datetime, amount: int, unit: str) -> datetime:
     """``ZonedDateTime.plus(amount, ChronoUnit.valueOf(unit))``."""
     try:
+        if unit == "NANOS":  # Python datetimes stop at microseconds
+            amount, unit = amount // 1000, "MICROS"
         if unit in _TIME_UNITS:
             utc = moment.astimezone(UTC_FIXED) + _TIME_UNITS[unit] * amount
             return utc.astimezone(moment.tzinfo)
@@ -121,7 +122,7 @@ def add(name: str, moment: datetime, amount: int, unit: str) -> datetime:
         elif unit in _MONTH_UNITS:
             local = _add_months(local, _MONTH_UNITS[unit] * amount)
         else:
-            units = ", ".join([*_TIME_UNITS, *_DAY_UNITS, *_MONTH_UNITS])
+            units = ", ".join(["NANOS", *_TIME_UNITS, *_DAY_UNITS, *_MONTH_UNITS])
             fail(name, f"argument 'unit' '{unit}' is not a supported ChronoUnit ({units})")
     except OverflowError:
         fail(name, f"adding {amount} {unit} leaves the supported date range")

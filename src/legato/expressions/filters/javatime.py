@@ -181,11 +181,8 @@ def _format_date_text(letter: str, count: int, moment: datetime) -> str:
         return _num(us_week(day)[1], count)
     if letter in "Qq":
         quarter = (moment.month - 1) // 3 + 1
-        return (
-            _num(quarter, count)
-            if count <= 2 or count == 5
-            else (f"Q{quarter}" if count == 3 else QUARTERS[quarter - 1])
-        )
+        forms = {3: f"Q{quarter}", 4: QUARTERS[quarter - 1], 5: str(quarter)}
+        return forms.get(count) or _num(quarter, count)
     if letter in "ML":
         return _text(MONTHS[moment.month - 1], count, moment.month)
     if letter == "a":
