@@ -4,6 +4,9 @@ Kestra's default task runner for script tasks: runs the commands in a container 
 ``containerImage``. Declared here for validation; the image is pulled per ``pullPolicy``
 (``IF_NOT_PRESENT`` by default since Kestra 0.23) and local files reach the container through
 a volume copy (``fileHandlingStrategy: VOLUME``) or a bind mount (``MOUNT``).
+
+``…docker.DockerTaskRunner`` was the type string of the beta task runner (Kestra 0.16) that this
+one replaced; flows still using it are accepted through a legacy alias (with a warning).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ FileHandlingStrategy = Literal["MOUNT", "VOLUME"]
 
 @plugin(
     "io.kestra.plugin.scripts.runner.docker.Docker",
+    aliases=("io.kestra.plugin.scripts.runner.docker.DockerTaskRunner",),
     title="Run a task in a Docker container.",
 )
 class DockerTaskRunner(TaskRunner):

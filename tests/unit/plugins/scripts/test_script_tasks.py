@@ -314,3 +314,20 @@ def test_every_type_string_is_unique_and_namespaced() -> None:
         REGISTRY.resolve(PluginKind.TASK_RUNNER, "io.kestra.plugin.scripts.runner.docker.Docker")
         is docker.DockerTaskRunner
     )
+
+
+def test_beta_docker_task_runner_type_is_a_legacy_alias() -> None:
+    task, context = validate(
+        {
+            "id": "shell",
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "taskRunner": {"type": "io.kestra.plugin.scripts.runner.docker.DockerTaskRunner"},
+            "containerImage": "centos",
+            "commands": ["echo hi"],
+        }
+    )
+    runner = task.taskRunner
+    assert isinstance(runner, docker.DockerTaskRunner)
+    assert runner.type == "io.kestra.plugin.scripts.runner.docker.DockerTaskRunner"
+    assert [path for path, _ in context.warnings] == ["type"]
+    assert "legacy alias" in context.warnings[0][1]
