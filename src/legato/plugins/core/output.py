@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from legato.model.property import Dyn
 from legato.sdk import RunnableTask, plugin
 
 
@@ -15,4 +16,4 @@ from legato.sdk import RunnableTask, plugin
 class OutputValues(RunnableTask):
     """Output one or more rendered values."""
 
-    values: dict[str, Any] | None = None
+    values: Dyn[dict[str, Any]] | None = None

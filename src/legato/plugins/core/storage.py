@@ -118,6 +118,7 @@ class Reverse(RunnableTask):
 
     from_: str = Field(alias="from")
     separator: str = "\n"
+    charset: str = "UTF-8"
 
 
 @plugin(
@@ -135,8 +136,11 @@ class LocalFiles(RunnableTask):
 
 @plugin(
     "io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles",
-    aliases=(_LEGACY + "PurgeExecution",),
+    aliases=(_LEGACY + "PurgeExecution", "io.kestra.plugin.core.storage.PurgeExecution"),
     title="Delete every internal-storage file of the current execution.",
 )
 class PurgeCurrentExecutionFiles(RunnableTask):
     """Delete every internal-storage file created by the current execution."""
+
+    includeChildExecutions: Dyn[bool] = False
+    includeStates: Dyn[bool] = False

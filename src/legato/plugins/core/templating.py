@@ -10,6 +10,7 @@ from legato.sdk import RunnableTask, plugin
 
 @plugin(
     "io.kestra.plugin.core.templating.TemplatedTask",
+    aliases=("io.kestra.core.tasks.templating.TemplatedTask",),
     title="Render a task definition (YAML) and run the resulting task.",
 )
 class TemplatedTask(RunnableTask):

@@ -176,3 +176,45 @@ def test_http_options_are_kept_as_given() -> None:
 def test_count_flows_need_namespace_and_flow_id() -> None:
     errors = task_errors(_t("execution.Count", expression="true", flows=[{"namespace": "n"}]))
     assert errors == [(("flows", 0, "flowId"), "Field required")]
+
+
+def test_reverse_and_purge_files_defaults() -> None:
+    reverse = task(_t("storage.Reverse", **{"from": "kestra:///a"}))
+    assert (reverse.separator, reverse.charset) == ("\n", "UTF-8")
+    purge = task(_t("storage.PurgeCurrentExecutionFiles"))
+    assert (purge.includeChildExecutions, purge.includeStates) == (False, False)
+
+
+def test_http_content_type_defaults_to_json() -> None:
+    assert task(_t("http.Request", uri="https://x")).contentType == "application/json"
+
+
+def test_upload_files_accepts_a_destination_map() -> None:
+    upload = task(
+        _t("namespace.UploadFiles", namespace="dev", files={"/scripts/main.py": "kestra:///f"})
+    )
+    assert upload.files == {"/scripts/main.py": "kestra:///f"}
+
+
+def test_output_values_may_be_any_json_value() -> None:
+    values = {"number_value": 42, "array_value": ["a", 1], "nested_object": {"key1": "v"}}
+    assert task(_t("output.OutputValues", values=values)).values == values
+
+
+def test_toggle_enabled_is_a_plain_boolean() -> None:
+    assert {
+        loc[0] for loc, _ in task_errors(_t("trigger.Toggle", trigger="s", enabled="maybe"))
+    } == {"enabled"}
+
+
+def test_expressions_are_accepted_where_properties_are_dynamic() -> None:
+    sleep = task(_t("flow.Sleep", duration="{{ inputs.wait }}"))
+    assert sleep.duration == "{{ inputs.wait }}"
+    labels = task(_t("execution.Labels", labels="{{ outputs.compute.value }}"))
+    assert labels.labels == "{{ outputs.compute.value }}"
+
+
+def test_a_malformed_expression_in_a_dynamic_property_is_reported() -> None:
+    errors = task_errors(_t("flow.Sleep", duration="{{ inputs.wait "))
+    assert {loc[0] for loc, _ in errors} == {"duration"}
+    assert any(message.startswith("invalid expression") for _, message in errors)

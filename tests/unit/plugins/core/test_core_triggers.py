@@ -230,3 +230,12 @@ def test_trigger_id_is_required_and_checked() -> None:
     assert [loc for loc, _ in trigger_errors({"id": "a.b", "type": T + "Webhook", "key": "k"})] == [
         ("id",)
     ]
+
+
+def test_schedule_on_dates_need_a_zone() -> None:
+    dates = trigger({"id": "s", "type": T + "ScheduleOnDates", "dates": ["2024-12-24T09:00:00Z"]})
+    assert dates.dates[0].utcoffset() == timedelta(0)
+    errors = trigger_errors(
+        {"id": "s", "type": T + "ScheduleOnDates", "dates": ["2024-12-24T09:00:00"]}
+    )
+    assert {loc[0] for loc, _ in errors} == {"dates"}

@@ -8,10 +8,9 @@ accepted.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
 
 from legato.model.property import Dyn
 from legato.plugins.core import values
@@ -38,7 +37,7 @@ class Subflow(FlowableTask):
     transmitFailed: bool = True
     inheritLabels: Dyn[bool] = False
     outputs: dict[str, Any] | None = None
-    scheduleDate: Dyn[datetime] | None = None
+    scheduleDate: Dyn[AwareDatetime] | None = None
     restartBehavior: RestartBehavior = "RETRY_FAILED"
 
 
@@ -72,5 +71,5 @@ class ForEachItem(BranchingTask):
     wait: bool = True
     transmitFailed: bool = True
     inheritLabels: bool = False
-    scheduleDate: Dyn[datetime] | None = None
+    scheduleDate: Dyn[AwareDatetime] | None = None
     restartBehavior: RestartBehavior = "RETRY_FAILED"

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from croniter import croniter  # type: ignore[import-untyped]  # no stubs; see report
-from pydantic import AfterValidator, ValidationInfo, field_validator
+from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator
 
 from legato.model.property import Duration, Dyn
 from legato.sdk import Conditions, Trigger, plugin
@@ -109,7 +108,7 @@ class Schedule(Trigger):
 class ScheduleOnDates(Trigger):
     """Start an execution at each of ``dates``."""
 
-    dates: Dyn[list[datetime]]
+    dates: Dyn[list[AwareDatetime]]
     timezone: Timezone | None = None
     inputs: dict[str, Any] | None = None
     recoverMissedSchedules: RecoverMissedSchedules | None = None
