@@ -27,7 +27,7 @@ from legato.model.registry import PluginRegistry
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _HIDDEN_FLOW_PROPERTIES = ("workerGroup",)
-_KEPT = ("default", "description", "minItems", "title")
+_KEPT = ("default", "description", "minItems")
 
 
 def flow_json_schema(registry: PluginRegistry) -> dict[str, Any]:
