@@ -2,8 +2,10 @@
 
 Every BigQuery task retries BigQuery's transient errors on its own (``retryAuto``, matched by
 ``retryReasons`` and ``retryMessages``). ``Query`` returns rows per ``fetchType`` (=NONE); its
-deprecated ``fetch``/``fetchOne``/``store`` booleans are accepted with a warning. Table
-definitions, ACLs and encryption configurations are accepted as maps.
+deprecated ``fetch``/``fetchOne``/``store`` booleans are accepted with a warning, but as in Kestra
+``store`` excludes ``fetch``/``fetchOne`` and none of them goes with ``destinationTable``. A load
+with ``format: CSV`` needs ``csvOptions``. Table definitions, ACLs and encryption configurations
+are accepted as maps.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 from legato.model.plugin import Plugin
 from legato.model.property import Duration, Dyn
+from legato.model.violations import PropertyError
 from legato.plugins.gcp.base import GcpTask
 from legato.sdk import Retry, plugin
 from legato.sdk.scripts import note_deprecated
@@ -92,6 +95,22 @@ class Query(JobTask):
     @model_validator(mode="after")
     def _note_deprecated(self, info: ValidationInfo) -> Query:
         note_deprecated(self, info, self.deprecated_properties)
+        return self
+
+    @model_validator(mode="after")
+    def _fetch_rules(self) -> Query:
+        if self.store and (self.fetch or self.fetchOne):
+            raise PropertyError(
+                "'store' cannot be combined with 'fetch' or 'fetchOne'; "
+                "use a single 'fetchType' instead",
+                "store",
+            )
+        if (self.fetch or self.fetchOne or self.store) and self.destinationTable is not None:
+            raise PropertyError(
+                "'destinationTable' cannot be combined with 'fetch', 'fetchOne' or 'store'; "
+                "remove one of them",
+                "destinationTable",
+            )
         return self
 
 
@@ -178,6 +197,15 @@ class LoadTask(BigQueryTask):
     format: LoadFormat | None = None
     csvOptions: CsvOptions | None = None
     avroOptions: AvroOptions | None = None
+
+    @model_validator(mode="after")
+    def _csv_needs_options(self) -> LoadTask:
+        if self.format == "CSV" and self.csvOptions is None:
+            raise PropertyError(
+                "'format: CSV' needs 'csvOptions' (use 'csvOptions: {}' for BigQuery's defaults)",
+                "format",
+            )
+        return self
 
 
 @plugin("io.kestra.plugin.gcp.bigquery.Load", title="Load a Kestra storage file into BigQuery.")

@@ -275,3 +275,26 @@ def test_unknown_property_is_rejected() -> None:
         }
     )
     assert "destination" in message
+
+
+def test_query_store_excludes_fetch() -> None:
+    base = {"id": "q", "type": "io.kestra.plugin.gcp.bigquery.Query", "sql": "SELECT 1"}
+    assert "'store' cannot be combined" in error({**base, "store": True, "fetch": True})
+    assert "'store' cannot be combined" in error({**base, "store": True, "fetchOne": True})
+    assert "'destinationTable' cannot be combined" in error(
+        {**base, "fetch": True, "destinationTable": "p.d.t"}
+    )
+
+
+def test_csv_load_needs_csv_options() -> None:
+    base = {
+        "id": "l",
+        "type": "io.kestra.plugin.gcp.bigquery.LoadFromGcs",
+        "from": ["gs://b/f.csv"],
+        "format": "CSV",
+    }
+    assert "needs 'csvOptions'" in error(base)
+    task, _ = validate({**base, "csvOptions": {}})
+    assert isinstance(task, bigquery.LoadFromGcs)
+    parquet, _ = validate({**base, "format": "PARQUET"})
+    assert parquet.csvOptions is None
