@@ -40,6 +40,8 @@ TASKS: list[type[Plugin]] = [
     execution.Resume,
     execution.Count,
     execution.PurgeExecutions,
+    execution.SetVariables,
+    execution.UnsetVariables,
     *flow.PLUGINS,
     kv.Set,
     kv.Get,

@@ -1,8 +1,8 @@
-"""Core execution tasks: ``Fail``, ``Exit``, ``Assert``, ``Labels``, ``Resume``, ``Count`` and
-``PurgeExecutions``.
+"""Core execution tasks: ``Fail``, ``Exit``, ``Assert``, ``Labels``, ``Resume``, ``Count``,
+``PurgeExecutions``, ``SetVariables`` and ``UnsetVariables``.
 
-Invariants: ``Labels`` and ``Exit`` change the execution itself, so they run in the executor
-(``runs_in_executor``); the others run on a worker. ``Assert.conditions`` and
+Invariants: ``Labels``, ``Exit`` and the variable tasks change the execution itself, so they run
+in the executor (``runs_in_executor``); the others run on a worker. ``Assert.conditions`` and
 ``Labels.labels`` are required; ``PurgeExecutions.endDate`` and ``Count.expression`` too.
 """
 
@@ -122,3 +122,30 @@ class PurgeExecutions(RunnableTask):
     purgeMetric: Dyn[bool] = True
     purgeStorage: Dyn[bool] = True
     batchSize: Dyn[int] | None = None
+
+
+@plugin(
+    "io.kestra.plugin.core.execution.SetVariables",
+    title="Set execution variables, readable as {{ vars.name }}.",
+)
+class SetVariables(RunnableTask):
+    """Set execution variables (``vars.*``), replacing existing ones unless ``overwrite`` is
+    false."""
+
+    runs_in_executor: ClassVar[bool] = True
+
+    variables: Dyn[dict[str, Any]]
+    overwrite: Dyn[bool] = True
+
+
+@plugin(
+    "io.kestra.plugin.core.execution.UnsetVariables",
+    title="Remove execution variables.",
+)
+class UnsetVariables(RunnableTask):
+    """Remove the execution variables named in ``variables``."""
+
+    runs_in_executor: ClassVar[bool] = True
+
+    variables: Dyn[list[str]]
+    ignoreMissing: Dyn[bool] = False

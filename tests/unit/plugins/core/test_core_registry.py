@@ -39,6 +39,8 @@ EXAMPLES: list[tuple[PluginKind, dict[str, Any]]] = [
         },
     ),
     (T, {"type": C + "execution.PurgeExecutions", "endDate": "2024-01-01T00:00:00Z"}),
+    (T, {"type": C + "execution.SetVariables", "variables": {"message": "Hello"}}),
+    (T, {"type": C + "execution.UnsetVariables", "variables": ["message"]}),
     (T, {"type": C + "flow.Sequential", "tasks": [log("a")]}),
     (T, {"type": C + "flow.Parallel", "tasks": [log("a")]}),
     (T, {"type": C + "flow.AllowFailure", "tasks": [log("a")]}),
@@ -274,6 +276,8 @@ def test_a_typo_in_a_type_is_reported_with_a_suggestion() -> None:
     [
         (C + "execution.Labels", True),
         (C + "execution.Exit", True),
+        (C + "execution.SetVariables", True),
+        (C + "execution.UnsetVariables", True),
         (C + "flow.If", True),
         (C + "flow.Subflow", True),
         (C + "flow.WorkingDirectory", True),

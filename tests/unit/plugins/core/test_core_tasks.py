@@ -48,6 +48,8 @@ def _t(type_name: str, **props: Any) -> dict[str, Any]:
         (_t("trigger.Toggle", trigger="s"), {"enabled": False}),
         (_t("state.Get"), {"name": "default", "namespace": False, "errorOnMissing": False}),
         (_t("flow.Sleep", duration="PT5M"), {"duration": timedelta(minutes=5)}),
+        (_t("execution.SetVariables", variables={"a": 1}), {"overwrite": True}),
+        (_t("execution.UnsetVariables", variables=["a"]), {"ignoreMissing": False}),
     ],
     ids=lambda v: v["type"].rsplit("core.", 1)[-1] if isinstance(v, dict) and "type" in v else "",
 )
