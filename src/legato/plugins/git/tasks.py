@@ -62,6 +62,7 @@ class CloningTask(GitTask):
 
 @plugin("io.kestra.plugin.git.Clone", title="Clone a repository into the working directory.")
 class Clone(CloningTask):
+    url: Dyn[str]
     directory: Dyn[str] | None = None
     branch: Dyn[str] | None = None
     depth: Dyn[Annotated[int, Field(ge=1)]] = 1

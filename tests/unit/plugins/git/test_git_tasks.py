@@ -84,6 +84,10 @@ def test_documented_clone_examples_and_defaults() -> None:
     assert ssh.directory == "kestra"
 
 
+def test_clone_requires_url() -> None:
+    assert "url" in error({"id": "c", "type": "io.kestra.plugin.git.Clone", "branch": "main"})
+
+
 def test_clone_depth_must_be_positive() -> None:
     assert "depth" in error(
         {"id": "c", "type": "io.kestra.plugin.git.Clone", "url": REPO, "depth": 0}
@@ -218,5 +222,5 @@ def test_deprecated_push_requires_branch_and_message() -> None:
 
 def test_unknown_property_is_rejected() -> None:
     assert "repository" in error(
-        {"id": "c", "type": "io.kestra.plugin.git.Clone", "repository": REPO}
+        {"id": "c", "type": "io.kestra.plugin.git.Clone", "url": REPO, "repository": REPO}
     )
