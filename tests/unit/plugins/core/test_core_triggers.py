@@ -69,6 +69,21 @@ def test_invalid_cron_is_named_with_the_expected_form(cron: str, fragment: str) 
     assert "5 fields (minute hour day-of-month month day-of-week)" in message
 
 
+@pytest.mark.parametrize(
+    ("cron", "special"),
+    [("0 0 L * *", "L"), ("0 0 15W * *", "W"), ("0 0 * * 1#2", "#"), ("0 0 ? * MON", "?")],
+)
+def test_quartz_specials_are_refused(cron: str, special: str) -> None:
+    [(loc, message)] = trigger_errors(_s(cron=cron))
+    assert loc == ("cron",)
+    assert f"'{special}' is not supported in a Unix cron" in message
+
+
+@pytest.mark.parametrize("cron", ["0 0 1 JUL *", "0 0 * * WED", "0 0 * JAN-JUL SAT,SUN"])
+def test_month_and_day_names_holding_l_or_w_are_not_specials(cron: str) -> None:
+    assert cron_problem(cron, with_seconds=False) is None
+
+
 def test_with_seconds_takes_six_fields() -> None:
     assert trigger(_s(cron="*/30 * * * * *", withSeconds=True)).withSeconds is True
     [(loc, message)] = trigger_errors(_s(cron="*/5 * * * *", withSeconds=True))

@@ -5,8 +5,10 @@ Invariants (checked at validation):
 
 * ``cron`` has 5 fields (minute hour day-of-month month day-of-week), or 6 with a leading
   seconds field when ``withSeconds`` is true, or is one of the nicknames ``@yearly``,
-  ``@annually``, ``@monthly``, ``@weekly``, ``@daily``, ``@midnight``, ``@hourly``. The message
-  names the expression and the expected form.
+  ``@annually``, ``@monthly``, ``@weekly``, ``@daily``, ``@midnight``, ``@hourly``. Day-of-week
+  0 and 7 are both Sunday; month and day names are accepted; the Quartz specials ``L``, ``W``,
+  ``#`` and ``?`` are not (Kestra's cron definition does not enable them). The message names the
+  expression and the expected form.
 * ``timezone`` is an IANA zone id (``Europe/Paris``, ``UTC``) or a fixed offset (``+02:00``);
   when absent the server's zone is used.
 * ``backfill`` and ``scheduleConditions`` are deprecated but accepted.
@@ -31,6 +33,11 @@ NICKNAMES = frozenset(
 _OFFSET = re.compile(r"^(?:Z|(?:UTC|GMT|UT)?[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|UTC|GMT|UT)$")
 
 RecoverMissedSchedules = Literal["ALL", "NONE", "LAST"]
+
+_NAMES = re.compile(r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|MON|TUE|WED|THU|FRI|SAT|SUN")
+#: Quartz-style specials (last day, nearest weekday, nth weekday, no value) that Kestra's
+#: Unix cron definition does not enable
+_QUARTZ_SPECIALS = frozenset("LW#?")
 
 
 def check_timezone(value: str | None) -> str | None:
@@ -65,12 +72,26 @@ def cron_problem(cron: str, *, with_seconds: bool) -> str | None:
     hint = f"expected {form}, or a nickname such as @hourly, @daily, @weekly, @monthly, @yearly"
     if len(fields) != expected:
         return f"invalid cron expression '{cron}': it has {len(fields)} fields; {hint}"
+    special = _quartz_special(fields)
+    if special:
+        return (
+            f"invalid cron expression '{cron}': '{special}' is not supported in a Unix cron; {hint}"
+        )
     if with_seconds:
         seconds, fields = fields[0], fields[1:]
         if not croniter.is_valid(f"{seconds} * * * *"):
             return f"invalid cron expression '{cron}': bad seconds field '{seconds}'; {hint}"
     if not croniter.is_valid(" ".join(fields)):
         return f"invalid cron expression '{cron}': a field is out of range or malformed; {hint}"
+    return None
+
+
+def _quartz_special(fields: list[str]) -> str | None:
+    for field in fields:
+        rest = _NAMES.sub("", field.upper())
+        found = sorted(_QUARTZ_SPECIALS.intersection(rest))
+        if found:
+            return found[0]
     return None
 
 
