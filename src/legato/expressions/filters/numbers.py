@@ -99,14 +99,14 @@ def _affix(text: str) -> str:
 def compile_decimal(pattern: str) -> DecimalPattern:
     """Parse the positive part of a ``DecimalFormat`` pattern; ``ValueError`` when invalid."""
     positive = pattern.split(";")[0]
+    if re.search(r"E0", re.sub(r"'[^']*'", "", positive)):
+        raise ValueError("scientific notation (E) is not supported")
     match = re.fullmatch(r"((?:'[^']*'|[^#0,.'])*)([#0,]*)(?:\.([0#]*))?((?:'[^']*'|[^#0,.'])*)",
                          positive)  # fmt: skip
     if match is None or not (match.group(2) or match.group(3)):
         raise ValueError(f"'{pattern}' is not a DecimalFormat pattern")
     prefix, integer, fraction, suffix = match.groups()
     fraction = fraction or ""
-    if "E" in positive.replace("'E'", ""):
-        raise ValueError("scientific notation (E) is not supported")
     if re.search("0#", fraction) or re.search("0[#,]*#", integer.replace(",", "")):
         raise ValueError(f"'{pattern}' mixes '#' after '0'")
     grouping = len(integer) - integer.rfind(",") - 1 if "," in integer else 0
