@@ -1,4 +1,4 @@
-"""Plugin group jdbc: PostgreSQL, DuckDB and SQLite tasks and triggers of Kestra's plugin-jdbc.
+"""Plugin group jdbc: PostgreSQL, DuckDB, SQLite and MySQL tasks and triggers (Kestra plugin-jdbc).
 
 Declarations only (validation); running them comes later.
 """
@@ -6,6 +6,8 @@ Declarations only (validation); running them comes later.
 from __future__ import annotations
 
 from legato.model.plugin import Plugin
-from legato.plugins.jdbc import duckdb, postgres, sqlite
+from legato.plugins.jdbc import duckdb, mysql, postgres, sqlite
 
-PLUGINS: list[type[Plugin]] = [*postgres.PLUGINS, *duckdb.PLUGINS, *sqlite.PLUGINS]
+PLUGINS: list[type[Plugin]] = [
+    *postgres.PLUGINS, *duckdb.PLUGINS, *sqlite.PLUGINS, *mysql.PLUGINS,
+]  # fmt: skip

@@ -5,6 +5,8 @@
   ``/`` after the host is required (as pgjdbc requires it). pgjdbc's short forms
   ``jdbc:postgresql:database``, ``jdbc:postgresql:/`` and ``jdbc:postgresql://?service=…`` are
   accepted too.
+* MySQL: ``jdbc:mysql://host[:port][/database][?parameters]`` (also the ``:loadbalance`` and
+  ``:replication`` variants of Connector/J).
 * DuckDB: ``jdbc:duckdb:[path]``; an empty path is an in-memory database, ``md:db?…`` reaches
   MotherDuck.
 * SQLite: ``jdbc:sqlite:path``; the path names the database file and may not be empty.
@@ -26,10 +28,15 @@ _HOST = r"(?:\[[0-9A-Fa-f:.]+\]|[^\s/:?,\[\]]+)(?::\d{1,5})?"
 _POSTGRES = re.compile(
     rf"^jdbc:postgresql:(?://{_HOST}(?:,{_HOST})*/[^\s?/]*|//(?=\?)|/|[^\s/?:]+)(?:\?\S*)?$"
 )
+_MYSQL = re.compile(
+    rf"^jdbc:mysql(?::loadbalance|:replication)?://(?:{_HOST}(?:,{_HOST})*)?(?:/[^\s?/]*)?"
+    r"(?:\?\S*)?$"
+)
 _DUCKDB = re.compile(r"^jdbc:duckdb:\S*$")
 _SQLITE = re.compile(r"^jdbc:sqlite:\S+$")
 
 POSTGRES_FORM = "jdbc:postgresql://host[:port]/database[?parameters]"
+MYSQL_FORM = "jdbc:mysql://host[:port][/database][?parameters]"
 DUCKDB_FORM = "jdbc:duckdb:[path] (empty path = in-memory database)"
 SQLITE_FORM = "jdbc:sqlite:path/to/file.db"
 
@@ -44,9 +51,11 @@ def _checker(pattern: re.Pattern[str], dialect: str, form: str) -> Callable[[str
 
 
 check_postgres_url = _checker(_POSTGRES, "PostgreSQL", POSTGRES_FORM)
+check_mysql_url = _checker(_MYSQL, "MySQL", MYSQL_FORM)
 check_duckdb_url = _checker(_DUCKDB, "DuckDB", DUCKDB_FORM)
 check_sqlite_url = _checker(_SQLITE, "SQLite", SQLITE_FORM)
 
 PostgresUrl = Dyn[Annotated[str, AfterValidator(check_postgres_url)]]
+MySqlUrl = Dyn[Annotated[str, AfterValidator(check_mysql_url)]]
 DuckDbUrl = Dyn[Annotated[str, AfterValidator(check_duckdb_url)]]
 SqliteUrl = Dyn[Annotated[str, AfterValidator(check_sqlite_url)]]

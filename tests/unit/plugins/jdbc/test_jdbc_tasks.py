@@ -13,7 +13,7 @@ from legato.model import parsing
 from legato.model.plugin import ParseContext, Plugin, PluginKind
 from legato.model.property import Expression
 from legato.model.registry import PluginRegistry
-from legato.plugins.jdbc import PLUGINS, duckdb, postgres, sqlite, urls
+from legato.plugins.jdbc import PLUGINS, duckdb, mysql, postgres, sqlite, urls
 
 REGISTRY = PluginRegistry(PLUGINS)
 PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres"
@@ -42,12 +42,15 @@ def test_registers_every_documented_type() -> None:
         "io.kestra.plugin.jdbc.duckdb.Queries",
         "io.kestra.plugin.jdbc.sqlite.Query",
         "io.kestra.plugin.jdbc.sqlite.Queries",
+        "io.kestra.plugin.jdbc.mysql.Query",
+        "io.kestra.plugin.jdbc.mysql.Queries",
     }
     assert set(REGISTRY.types(PluginKind.TASK)) == expected
     assert set(REGISTRY.types(PluginKind.TRIGGER)) == {
         "io.kestra.plugin.jdbc.postgresql.Trigger",
         "io.kestra.plugin.jdbc.duckdb.Trigger",
         "io.kestra.plugin.jdbc.sqlite.Trigger",
+        "io.kestra.plugin.jdbc.mysql.Trigger",
     }
 
 
@@ -351,3 +354,38 @@ def test_fetch_size_expression_is_kept_for_rendering() -> None:
         }
     )
     assert isinstance(task.fetchSize, Expression)
+
+
+def test_mysql_query_with_input_file() -> None:
+    task, _ = validate(
+        {
+            "id": "load",
+            "type": "io.kestra.plugin.jdbc.mysql.Query",
+            "url": "jdbc:mysql://127.0.0.1:3306/",
+            "username": "root",
+            "password": "pw",
+            "inputFile": "kestra:///data/file.csv",
+            "sql": "LOAD DATA LOCAL INFILE '{{ inputFile }}' INTO TABLE discounts",
+        }
+    )
+    assert isinstance(task, mysql.Query)
+    assert task.inputFile == "kestra:///data/file.csv"
+    assert task.fetchType == "NONE"
+    assert "is not a MySQL JDBC URL" in error(
+        {
+            "id": "q",
+            "type": "io.kestra.plugin.jdbc.mysql.Queries",
+            "sql": "select 1",
+            "url": "jdbc:postgresql://h/db",
+        }
+    )
+    trigger, _ = validate(
+        {
+            "id": "t",
+            "type": "io.kestra.plugin.jdbc.mysql.Trigger",
+            "url": "jdbc:mysql://h:3306/db",
+            "sql": "select 1",
+            "interval": "PT1M",
+        }
+    )
+    assert isinstance(trigger, mysql.Trigger)

@@ -67,3 +67,25 @@ def test_valid_sqlite_urls(url: str) -> None:
 def test_invalid_sqlite_urls(url: str) -> None:
     with pytest.raises(ValueError, match="jdbc:sqlite:path"):
         urls.check_sqlite_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "jdbc:mysql://localhost:3306/db",
+        "jdbc:mysql://localhost/db?useSSL=false",
+        "jdbc:mysql://localhost:3306",
+        "jdbc:mysql://h1:3306,h2:3307/db",
+        "jdbc:mysql:loadbalance://h1,h2/db",
+    ],
+)
+def test_valid_mysql_urls(url: str) -> None:
+    assert urls.check_mysql_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://localhost/db", "jdbc:mariadb://localhost/db", "jdbc:mysql:localhost/db"]
+)
+def test_invalid_mysql_urls(url: str) -> None:
+    with pytest.raises(ValueError, match=r"jdbc:mysql://host\[:port\]"):
+        urls.check_mysql_url(url)
