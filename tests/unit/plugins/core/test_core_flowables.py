@@ -258,6 +258,13 @@ def test_working_directory_refuses_a_flowable_child_and_names_it() -> None:
     assert "only runnable tasks" in message and "'parallel'" in message
 
 
+def test_working_directory_child_may_not_set_a_worker_group() -> None:
+    child = {**log("a"), "workerGroup": {"key": "gpu"}}
+    [(loc, message)] = task_errors(_f("WorkingDirectory", tasks=[child]))
+    assert loc == ("tasks", 0, "workerGroup")
+    assert "workerGroup" in message or "worker group" in message
+
+
 def test_working_directory_refuses_an_empty_task_list() -> None:
     [(loc, message)] = task_errors(_f("WorkingDirectory", tasks=[]))
     assert loc == ("tasks",)
