@@ -186,7 +186,7 @@ def known_properties(
 ) -> list[str]:
     """The property names the object at ``loc`` accepts, sorted (empty when unknown)."""
     target = _value_at(data, loc)
-    cls = _plugin_class(target, registry) or _model_at(root, data, loc)
+    cls = _plugin_class(target, registry) or _model_at(root, data, loc, registry)
     if cls is None:
         return []
     return sorted(info.alias or name for name, info in cls.model_fields.items())
@@ -212,21 +212,25 @@ def _plugin_class(value: Any, registry: PluginRegistry) -> type[BaseModel] | Non
     return None
 
 
-def _model_at(root: type[BaseModel], data: Any, loc: Loc) -> type[BaseModel] | None:
-    """Follow field annotations from ``root`` along ``loc`` to the model class found there."""
+def _model_at(
+    root: type[BaseModel], data: Any, loc: Loc, registry: PluginRegistry
+) -> type[BaseModel] | None:
+    """Follow field annotations from ``root`` along ``loc`` to the model class found there.
+
+    A mapping on the way whose ``type`` the registry knows is read as that plugin's class.
+    """
     annotation: Any = root
     value = data
     for segment in loc:
-        value = _value_at(value, (segment,))
-        model = _as_model(annotation, value)
+        model = _plugin_class(value, registry) or _as_model(annotation, value)
         if model is not None and isinstance(segment, str):
-            field = _field(model, segment)
-            if field is None:
+            annotation = _field(model, segment)
+            if annotation is None:
                 return None
-            annotation = field
         else:
             annotation = _item_of(annotation, value)
-    return _as_model(annotation, value)
+        value = _value_at(value, (segment,))
+    return _plugin_class(value, registry) or _as_model(annotation, value)
 
 
 def _field(model: type[BaseModel], name: str) -> Any:
@@ -261,11 +265,12 @@ def _as_model(annotation: Any, value: Any) -> type[BaseModel] | None:
     return None
 
 
-def _item_of(annotation: Any, value: Any) -> Any:
+def _item_of(annotation: Any, container: Any) -> Any:
+    """The annotation of an item of ``container`` (a list or a map) typed by ``annotation``."""
     for alt in _unwrap(annotation):
         origin = get_origin(alt)
-        if origin is list and not isinstance(value, Mapping):
+        if origin is list and isinstance(container, list):
             return get_args(alt)[0]
-        if origin is dict:
+        if origin is dict and isinstance(container, Mapping):
             return get_args(alt)[1]
     return Any
