@@ -170,13 +170,16 @@ def compare(symbol: str, left: Any, right: Any) -> bool:
         raise OperatorError(
             f"Cannot compare {type_name(left)} and {type_name(right)} with '{symbol}'"
         )
-    if symbol == "<":
-        return bool(left < right)
-    if symbol == ">":
-        return bool(left > right)
-    if symbol == "<=":
-        return bool(left <= right)
-    return bool(left >= right)
+    try:
+        if symbol == "<":
+            return bool(left < right)
+        if symbol == ">":
+            return bool(left > right)
+        if symbol == "<=":
+            return bool(left <= right)
+        return bool(left >= right)
+    except InvalidOperation:  # a Decimal NaN cannot be ordered
+        return False
 
 
 def contains(container: Any, item: Any) -> bool:

@@ -121,6 +121,10 @@ def test_comparisons(source: str, expected: bool) -> None:
     assert t("{{ " + source + " }}") is expected
 
 
+def test_decimal_nan_is_never_ordered() -> None:
+    assert t("{{ d < 1 }}", d=Decimal("NaN")) is False
+
+
 def test_comparing_unrelated_types_is_an_error() -> None:
     with pytest.raises(ExpressionEvaluationError, match="Cannot compare string and integer"):
         r("{{ 'a' < 1 }}")
