@@ -258,6 +258,20 @@ def test_working_directory_refuses_a_flowable_child_and_names_it() -> None:
     assert "only runnable tasks" in message and "'parallel'" in message
 
 
+@pytest.mark.parametrize(
+    "child",
+    [
+        {"id": "sub", "type": F + "Subflow", "namespace": "n", "flowId": "f"},
+        {"id": "labels", "type": "io.kestra.plugin.core.execution.Labels", "labels": {"a": "b"}},
+        {"id": "pause", "type": F + "Pause"},
+    ],
+)
+def test_working_directory_refuses_executor_run_children(child: dict[str, Any]) -> None:
+    [(loc, message)] = task_errors(_f("WorkingDirectory", tasks=[log("a"), child]))
+    assert loc == ("tasks", 1)
+    assert f"'{child['id']}'" in message and "runs in the executor" in message
+
+
 def test_working_directory_child_may_not_set_a_worker_group() -> None:
     child = {**log("a"), "workerGroup": {"key": "gpu"}}
     [(loc, message)] = task_errors(_f("WorkingDirectory", tasks=[child]))

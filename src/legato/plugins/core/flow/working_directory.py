@@ -2,7 +2,8 @@
 by one worker job.
 
 Invariants (Kestra's ``WorkingDirectoryTaskValidator``): ``tasks`` is non-empty; every child is
-a runnable task (a flowable child is named in the message); no child sets ``workerGroup``.
+a runnable task: flowables, Subflow and the executor-run tasks (Labels, Exit…) are refused and
+the child is named in the message; no child sets ``workerGroup``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from legato.model.property import Duration, Dyn
 from legato.model.violations import PropertyError
 from legato.plugins.core.flow.sequential import Sequential
-from legato.sdk import FlowableTask, Task, plugin
+from legato.sdk import Task, plugin
 
 
 class Cache(BaseModel):
@@ -56,10 +57,10 @@ class WorkingDirectory(Sequential):
     @classmethod
     def _runnable_children(cls, tasks: list[Task]) -> list[Task]:
         for index, child in enumerate(tasks):
-            if isinstance(child, FlowableTask):
+            if type(child).runs_in_executor:
                 raise PropertyError(
                     f"only runnable tasks are allowed as children of a WorkingDirectory; "
-                    f"'{child.id}' is a flowable task ({child.type}): move it out of the "
+                    f"'{child.id}' ({child.type}) runs in the executor: move it out of the "
                     "WorkingDirectory",
                     index,
                 )
