@@ -343,3 +343,8 @@ def test_sleep_duration_must_be_iso() -> None:
 
 def test_template_needs_namespace_and_template_id() -> None:
     assert {loc for loc, _ in task_errors(_f("Template"))} == {("namespace",), ("templateId",)}
+
+
+def test_switch_case_keys_are_text() -> None:
+    switch = task(_f("Switch", value="x", cases={200: [log("ok")], True: [log("yes")]}))
+    assert list(switch.cases) == ["200", "true"]

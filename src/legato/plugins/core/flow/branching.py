@@ -2,12 +2,16 @@
 
 Invariants: ``If.then`` is required and non-empty, ``If.else`` (alias of ``else_``) optional;
 ``Switch`` needs ``cases`` or ``defaults`` (Kestra: "No task defined, neither cases or default
-have any tasks"), each case is a non-empty task list and ``defaults`` cannot be an empty list.
+have any tasks"), each case is a non-empty task list and ``defaults`` cannot be an empty list;
+case keys are text (a YAML ``200:`` or ``true:`` key becomes ``"200"`` / ``"true"``, as Jackson
+reads it).
 """
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
 
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
@@ -39,6 +43,14 @@ class Switch(BranchingTask):
     cases: dict[str, NonEmptyTasks] | None = None
     defaults: NonEmptyTasks | None = None
 
+    @field_validator("cases", mode="before")
+    @classmethod
+    def _keys_as_text(cls, cases: Any) -> Any:
+        # YAML reads ``200:`` or ``true:`` as a number or a boolean; Kestra's keys are strings
+        if isinstance(cases, dict):
+            return {_as_text(key): value for key, value in cases.items()}
+        return cases
+
     @model_validator(mode="after")
     def _needs_a_branch(self) -> Switch:
         if not self.cases and not self.defaults:
@@ -46,3 +58,11 @@ class Switch(BranchingTask):
                 "no task defined: a Switch needs 'cases' or 'defaults' with at least one task"
             )
         return self
+
+
+def _as_text(key: Any) -> Any:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int | float):
+        return str(key)
+    return key
