@@ -212,9 +212,9 @@ def test_flow_trigger_with_preconditions() -> None:
 
 
 def test_flow_trigger_rejects_unknown_states_and_filters() -> None:
-    raw = {"id": "f", "type": T + "Flow", "states": ["DONE"]}
-    assert {loc[:2] for loc, _ in trigger_errors(raw)} == {("states", 0)}
-    raw = {
+    bad_state: dict[str, Any] = {"id": "f", "type": T + "Flow", "states": ["DONE"]}
+    assert {loc[:2] for loc, _ in trigger_errors(bad_state)} == {("states", 0)}
+    raw: dict[str, Any] = {
         "id": "f",
         "type": T + "Flow",
         "preconditions": {"where": [{"id": "w", "filters": [{"field": "COLOR", "type": "IN"}]}]},
