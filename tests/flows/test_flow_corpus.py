@@ -5,9 +5,9 @@ Invariants:
 
 * Each valid file starts with ``# what: <one line>``; multi-document files (``---``) are checked
   document by document through ``parse_documents``, single documents through ``parse_flow``.
-* Each invalid file holds one document and names the expected violation with ``# expect:`` (a
-  case-insensitive substring of one violation's message) and ``# at:`` (that violation's 1-based
-  line in the file).
+* Each invalid file holds one document and breaks exactly one rule. Its header names the expected
+  violation with ``# expect:`` (a case-insensitive substring of the violation's message) and
+  ``# at:`` (that violation's 1-based line in the file).
 * Every example flow under ``examples/`` validates too.
 * The corpus keeps its size: at least 60 valid documents and 25 invalid files.
 """
@@ -139,6 +139,8 @@ def test_invalid_flow_is_rejected_at_the_right_line(case: Invalid) -> None:
     assert matching, f"no violation mentions {case.expect!r}; got {found}"
     lines = [getattr(v, "line", None) for v in matching]
     assert case.line in lines, f"{case.expect!r} reported at lines {lines}, expected {case.line}"
+    others = [f for f, v in zip(found, violations, strict=True) if v not in matching]
+    assert not others, f"an invalid file breaks one rule only; it also broke {others}"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
