@@ -12,6 +12,8 @@ Invariants:
 * Every string holding Pebble markup under a rendered property (tasks, triggers, outputs, SLAs,
   checks, plugin defaults; ``description`` aside) must parse, whatever the property's type:
   Kestra renders such strings, so a syntax error would only surface at run time otherwise.
+* A reference written ``inputs.my-input`` or ``outputs.my-task.x`` is refused (Pebble would read
+  a subtraction); Kestra's message asks for ``inputs['my-input']``.
 * Messages are Kestra's: ``Duplicate task id with name [x]``, ``Duplicate trigger id with name
   [x]``, ``Duplicate input with name [x]``, ``Duplicate output with name [x]``, ``Recursive call
   to flow [ns.id]``, ``Input with id 'a' depends on a non-existent input 'b'.``, ``Cycle
@@ -22,6 +24,7 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -279,6 +282,67 @@ def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _strings(item, (*loc, index))
 
 
+_DASH_ADVICE = "keys with dashes require bracket notation, offending"
+
+
+def dashed_references(document: Document, registry: PluginRegistry) -> list[Violation]:
+    """``inputs.a-b`` / ``outputs.a-b.x`` in a task or flow output: Pebble reads ``a - b``."""
+    data = document.data
+    if not isinstance(data, Mapping):
+        return []
+    input_ids = [str(_input_id(item)[1]) for _, item in _entries(document, "inputs")]
+    tasks = list(tasks_in(data, registry))
+    input_refs = [
+        _pattern(r"\{\{\s*inputs\." + re.escape(i) + r"\s*\}\}") for i in input_ids if "-" in i
+    ]
+    output_refs = [
+        _pattern(r"\{\{\s*outputs\." + re.escape(str(t["id"])) + r"\.[^}]+\s*\}\}")
+        for _, t in tasks
+        if "-" in str(t["id"])
+    ]
+    found: list[Violation] = []
+    for loc, task in tasks:
+        own = list(_own_strings(task, registry))
+        if _mentions(own, input_refs):
+            found.append(_dash(document, loc, "input", "inputs", f"tasks: [{task['id']}]"))
+        if _mentions(own, output_refs):
+            found.append(_dash(document, loc, "output", "outputs", f"tasks: [{task['id']}]"))
+    for index, output in _entries(document, "outputs"):
+        if _mentions([text for _, text in _strings(output, ())], output_refs):
+            where = f"outputs: [{output.get('id')}]"
+            found.append(_dash(document, ("outputs", index), "output", "outputs", where))
+    return found
+
+
+def _mentions(texts: list[str], patterns: list[re.Pattern[str]]) -> bool:
+    return any(p.search(text) for p in patterns for text in texts)
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def _dash(document: Document, loc: Loc, what: str, var: str, offending: str) -> Violation:
+    message = (
+        f"Invalid {what} reference: use {var}[key-name] instead of {var}.key-name — "
+        f"{_DASH_ADVICE} {offending}"
+    )
+    return document.violation(loc, format_path(loc), message)
+
+
+def _own_strings(task: Mapping[str, Any], registry: PluginRegistry) -> Iterator[str]:
+    """The strings of a task's own properties, not those of the tasks nested in it."""
+    stack: list[Any] = [v for k, v in task.items() if k != "description"]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, Mapping) and not _is_task(value, registry):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
 RULES: tuple[Rule, ...] = (
     unique_task_ids,
     unique_trigger_ids,
@@ -288,4 +352,5 @@ RULES: tuple[Rule, ...] = (
     input_dependencies,
     system_labels,
     expression_syntax,
+    dashed_references,
 )

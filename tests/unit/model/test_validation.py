@@ -258,3 +258,59 @@ def test_rules_tolerate_data_that_is_not_a_flow() -> None:
     assert validation.check(loaded, registry()) == []
     odd = document(HEAD + "inputs: 3\nlabels: 4\noutputs: [1]\ntriggers: [x]\ntasks: {}\n")
     assert validation.check(odd, registry()) == []
+
+
+DASHED = """\
+id: me
+namespace: company.team
+inputs:
+  - id: my-input
+    type: STRING
+tasks:
+  - id: my-task
+    type: io.test.log.Log
+    message: "{{ inputs.my-input }}"
+  - id: fine
+    type: io.test.log.Log
+    message: "{{ inputs['my-input'] }} {{ outputs['my-task'].value }} {{ inputs.my }}"
+  - id: parent
+    type: io.test.flow.If
+    condition: "{{ outputs.my-task.value }}"
+    then:
+      - id: child
+        type: io.test.log.Log
+        message: plain
+outputs:
+  - id: o
+    type: STRING
+    value: "{{ outputs.my-task.value }}"
+"""
+
+
+def test_dashed_references_must_use_brackets() -> None:
+    advice = "keys with dashes require bracket notation, offending"
+    assert rule(validation.dashed_references, DASHED) == [
+        (
+            "tasks[0]",
+            "Invalid input reference: use inputs[key-name] instead of inputs.key-name — "
+            f"{advice} tasks: [my-task]",
+            7,
+        ),
+        (
+            "tasks[2]",
+            "Invalid output reference: use outputs[key-name] instead of outputs.key-name — "
+            f"{advice} tasks: [parent]",
+            13,
+        ),
+        (
+            "outputs[0]",
+            "Invalid output reference: use outputs[key-name] instead of outputs.key-name — "
+            f"{advice} outputs: [o]",
+            21,
+        ),
+    ]
+
+
+def test_ids_without_dashes_need_no_brackets() -> None:
+    source = DASHED.replace("my-input", "my_input").replace("my-task", "my_task")
+    assert rule(validation.dashed_references, source) == []

@@ -135,3 +135,22 @@ def test_split_keeps_separator_lines_with_their_document() -> None:
 def test_empty_text_has_no_document() -> None:
     assert load_documents("") == []
     assert load_documents("# nothing\n\n") == []
+
+
+def test_anchors_aliases_and_merge_keys_become_plain_data() -> None:
+    source = (
+        "base: &b\n  x: &t true\n  n: &n 1\n  f: &f 1.5\n  s: &s text\n"
+        "child:\n  <<: *b\n  y: 2\ncopy: *t\nnull: 1\n"
+    )
+    document = only(source)
+    data = document.data
+    assert data == {
+        "base": {"x": True, "n": 1, "f": 1.5, "s": "text"},
+        "child": {"y": 2, "x": True, "n": 1, "f": 1.5, "s": "text"},
+        "copy": True,
+        "null": 1,
+    }
+    assert [type(v) for v in data["base"].values()] == [bool, int, float, str]
+    assert type(data["copy"]) is bool
+    assert document.positions[("child", "y")] == (8, 3)
+    assert document.position(("child", "x")) == (6, 1)
