@@ -14,7 +14,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal
 
+from pydantic import ValidationInfo, model_validator
+
 from legato.model.property import Duration, Dyn
+from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import PollingTrigger, RunnableTask, plugin
 
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
@@ -32,6 +35,15 @@ class _Request(RunnableTask):
     options: dict[str, Any] | None = None
     sslOptions: dict[str, Any] | None = None
     allowFailed: Dyn[bool] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_properties(cls, data: Any, info: ValidationInfo) -> Any:
+        return note_deprecated_properties(
+            data,
+            info,
+            {"allowFailed": "use 'options.allowFailed'", "sslOptions": "use 'options.ssl'"},
+        )
 
 
 @plugin(
@@ -76,3 +88,8 @@ class Trigger(PollingTrigger):
     encryptBody: Dyn[bool] = False
     interval: Duration = timedelta(seconds=60)
     responseCondition: str = "{{ response.statusCode < 400 }}"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_properties(cls, data: Any, info: ValidationInfo) -> Any:
+        return note_deprecated_properties(data, info, {"sslOptions": "use 'options.ssl'"})

@@ -91,3 +91,13 @@ def note_deprecation(info: ValidationInfo, path: str, message: str) -> None:
         ctx = ctx.get("parse")
     if isinstance(ctx, ParseContext):
         ctx.warnings.append((path, message))
+
+
+def note_deprecated_properties(data: Any, info: ValidationInfo, advice: Mapping[str, str]) -> Any:
+    """Note each deprecated property of ``advice`` (name → what to use instead) that ``data``
+    sets; return ``data`` unchanged (for ``model_validator(mode="before")``)."""
+    if isinstance(data, Mapping):
+        for name, instead in advice.items():
+            if data.get(name) is not None:
+                note_deprecation(info, name, f"'{name}' is deprecated; {instead}")
+    return data

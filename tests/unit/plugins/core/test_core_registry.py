@@ -304,3 +304,41 @@ def test_deprecated_types_are_marked() -> None:
         C + "condition.MultipleCondition",
     } <= deprecated
     assert C + "log.Log" not in deprecated
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "name"),
+    [
+        (
+            T,
+            {"type": C + "flow.Subflow", "namespace": "n", "flowId": "f", "outputs": {}},
+            "outputs",
+        ),
+        (T, {"type": C + "http.Request", "uri": "https://x", "allowFailed": True}, "allowFailed"),
+        (T, {"type": C + "http.Download", "uri": "https://x", "sslOptions": {}}, "sslOptions"),
+        (TR, {"type": C + "trigger.Schedule", "cron": "@daily", "backfill": {}}, "backfill"),
+        (
+            CO,
+            {
+                "type": C + "condition.MultipleCondition",
+                "id": "m",
+                "window": "PT1H",
+                "conditions": {"a": FLOW_COND},
+            },
+            "window",
+        ),
+    ],
+)
+def test_deprecated_properties_are_accepted_and_noted(
+    kind: PluginKind, raw: dict[str, Any], name: str
+) -> None:
+    ctx = context()
+    validate(kind, _with_id(kind, raw), ctx)
+    assert [path for path, _ in ctx.warnings] == [name]
+    assert "deprecated" in ctx.warnings[0][1]
+
+
+def test_current_properties_are_not_noted() -> None:
+    ctx = context()
+    validate(T, _with_id(T, {"type": C + "http.Request", "uri": "https://x"}), ctx)
+    assert ctx.warnings == []

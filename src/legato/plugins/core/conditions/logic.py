@@ -9,13 +9,14 @@ Invariants: ``Not.conditions`` and ``Or.conditions`` are non-empty lists of cond
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from legato.model.property import Duration
 from legato.plugins.core.conditions.legacy import aliases_of, type_of
 from legato.plugins.core.triggers.flow import TimeWindow
+from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import AnyCondition, Condition, Conditions, plugin
 
 
@@ -69,3 +70,10 @@ class MultipleCondition(Condition):
     window: Duration | None = None
     windowAdvance: Duration | None = None
     resetOnSuccess: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_properties(cls, data: Any, info: ValidationInfo) -> Any:
+        return note_deprecated_properties(
+            data, info, {"window": "use 'sla.window'", "windowAdvance": "use 'sla.windowAdvance'"}
+        )

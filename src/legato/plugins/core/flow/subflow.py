@@ -10,11 +10,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationInfo,
+    model_validator,
+)
 
 from legato.model.property import Dyn
 from legato.plugins.core import values
 from legato.plugins.core.flow.base import BranchingTask
+from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import FlowableTask, plugin
 
 RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
@@ -39,6 +48,13 @@ class Subflow(FlowableTask):
     outputs: dict[str, Any] | None = None
     scheduleDate: Dyn[AwareDatetime] | None = None
     restartBehavior: RestartBehavior = "RETRY_FAILED"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_properties(cls, data: Any, info: ValidationInfo) -> Any:
+        return note_deprecated_properties(
+            data, info, {"outputs": "declare 'outputs' on the subflow itself"}
+        )
 
 
 class Batch(BaseModel):

@@ -21,9 +21,10 @@ import zoneinfo
 from typing import Annotated, Any, Literal
 
 from croniter import croniter  # type: ignore[import-untyped]  # no stubs; see report
-from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator
+from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
 
 from legato.model.property import Duration, Dyn
+from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import Conditions, Trigger, plugin
 
 NICKNAMES = frozenset(
@@ -120,6 +121,18 @@ class Schedule(Trigger):
         if problem:
             raise ValueError(problem)
         return cron
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_properties(cls, data: Any, info: ValidationInfo) -> Any:
+        return note_deprecated_properties(
+            data,
+            info,
+            {
+                "backfill": "start a backfill from the API or the UI",
+                "scheduleConditions": "use 'conditions'",
+            },
+        )
 
 
 @plugin(
