@@ -92,13 +92,29 @@ def load_documents(source: str, *, file: str | None = None) -> list[Document | B
 
 
 def split_documents(source: str) -> list[tuple[int, str]]:
-    """``source`` cut before each ``---`` line: (0-based first line, text) per chunk."""
+    """``source`` cut before each ``---`` line: (0-based first line, text) per chunk.
+
+    A chunk holding only comments or directives (``%YAML 1.2``) is joined to the next one, so
+    directives stay with the document they introduce.
+    """
     lines = source.splitlines(keepends=True)
     starts = [i for i, line in enumerate(lines) if _DOCUMENT_START.match(line)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = [*starts, len(lines)]
-    return [(a, "".join(lines[a:b])) for a, b in itertools.pairwise(bounds)]
+    chunks = [(a, "".join(lines[a:b])) for a, b in itertools.pairwise(bounds)]
+    merged: list[tuple[int, str]] = []
+    for start, text in chunks:
+        if merged and _is_preamble(merged[-1][1]):
+            start, text = merged[-1][0], merged.pop()[1] + text
+        merged.append((start, text))
+    return merged
+
+
+def _is_preamble(text: str) -> bool:
+    """True when ``text`` holds only blank lines, comments and ``%`` directives (no content)."""
+    kept = [line.strip() for line in text.splitlines()]
+    return all(not line or line.startswith(("#", "%")) for line in kept)
 
 
 def load_document(

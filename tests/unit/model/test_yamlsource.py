@@ -132,6 +132,18 @@ def test_split_keeps_separator_lines_with_their_document() -> None:
     assert split_documents("---\na: 1\n") == [(0, "---\na: 1\n")]
 
 
+def test_directives_stay_with_their_document() -> None:
+    source = "%YAML 1.2\n# header\n---\nid: a\n---\nid: b\n"
+    assert split_documents(source) == [
+        (0, "%YAML 1.2\n# header\n---\nid: a\n"),
+        (4, "---\nid: b\n"),
+    ]
+    first, second = load_documents(source)
+    assert isinstance(first, Document) and first.data == {"id": "a"}
+    assert first.positions[("id",)] == (4, 1)
+    assert isinstance(second, Document) and second.positions[("id",)] == (6, 1)
+
+
 def test_empty_text_has_no_document() -> None:
     assert load_documents("") == []
     assert load_documents("# nothing\n\n") == []
