@@ -20,7 +20,7 @@ import re
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from croniter import croniter  # type: ignore[import-untyped]  # no stubs; see report
+from croniter import croniter
 from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
 
 from legato.model.property import Duration, Dyn
