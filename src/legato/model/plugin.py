@@ -140,6 +140,8 @@ def validate_plugin(value: Any, kind: PluginKind, info: ValidationInfo) -> Plugi
         raise _error("unknown_type", ctx.registry.unknown_message(kind, type_name), ("type",), value)
     if type_name != cls.plugin_type and type_name in cls.aliases:
         ctx.warnings.append(("type", f"'{type_name}' is a legacy alias of '{cls.plugin_type}'"))
+    if cls.deprecated:
+        ctx.warnings.append(("type", f"'{cls.plugin_type}' is deprecated"))
     merged = apply_defaults(value, cls, ctx.defaults)
     return cls.model_validate(merged, context=info.context)
 

@@ -203,3 +203,15 @@ def test_worker_group_is_rejected_as_enterprise_only() -> None:
 def test_task_id_pattern_forbids_dots() -> None:
     with pytest.raises(ValidationError, match="pattern"):
         Log.model_validate({"id": "a.b", "type": "io.test.log.Log", "message": "m"})
+
+
+def test_use_of_a_deprecated_type_is_noted_as_a_warning() -> None:
+    @plugin("io.test.old.Echo", deprecated=True)
+    class Echo(RunnableTask):
+        pass
+
+    ctx = ParseContext(PluginRegistry([If, Echo]))
+    raw = {"id": "i", "type": "io.test.flow.If", "condition": "x",
+           "then": [{"id": "a", "type": "io.test.old.Echo"}]}
+    If.model_validate(raw, context=ctx)
+    assert ctx.warnings == [("type", "'io.test.old.Echo' is deprecated")]
