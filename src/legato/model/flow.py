@@ -16,18 +16,28 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from legato.model import flow_parts, tree
 from legato.model.inputs import AnyInput
 from legato.model.labels import Labels
 from legato.model.outputs import Output
+from legato.model.plugin import ParseContext
 from legato.model.retry import Retry
 from legato.model.tasks import Task, Tasks
 from legato.model.triggers import Triggers
+from legato.model.violations import PropertyError
 
 FLOW_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$"
 NAMESPACE_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -67,6 +77,15 @@ class Flow(BaseModel):
 
     _source: str = PrivateAttr(default="")
     _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kestra_names_only(cls, data: Any, info: ValidationInfo) -> Any:
+        """In a parsed flow, ``finally_`` is not a property: only Kestra's ``finally`` is."""
+        parsed = isinstance(info.context, ParseContext)
+        if parsed and isinstance(data, Mapping) and "finally_" in data:
+            raise PropertyError("unknown property 'finally_'; did you mean 'finally'?", "finally_")
+        return data
 
     @field_validator("workerGroup")
     @classmethod

@@ -358,3 +358,19 @@ def test_valid_flow_ids(flow_id: str) -> None:
 def test_valid_namespaces(namespace: str) -> None:
     source = BASE.replace("namespace: b\n", f"namespace: {namespace}\n")
     assert parsing.parse_flow(source, registry()).namespace == namespace
+
+
+def test_a_parsed_flow_only_knows_finally_by_its_kestra_name() -> None:
+    source = BASE + "finally_:\n  - id: f\n    type: io.test.log.Log\n    message: m\n"
+    with pytest.raises(FlowValidationError) as caught:
+        parsing.parse_flow(source, registry())
+    (violation,) = caught.value.violations
+    assert str(violation) == "7:1: finally_: unknown property 'finally_'; did you mean 'finally'?"
+
+
+def test_a_flow_built_in_code_uses_python_names() -> None:
+    say = Log(id="say", type="io.test.log.Log", message="m")
+    done = Log(id="done", type="io.test.log.Log", message="d")
+    flow = Flow(id="a", namespace="b", tasks=[say], finally_=[done])
+    assert [t.id for t in flow.all_tasks()] == ["say", "done"]
+    assert flow.source == "" and flow.warnings == ()
