@@ -35,6 +35,9 @@ def compile_binary(compiler: ExpressionCompiler, node: nodes.Binary) -> Eval:
         return lambda frame: compiler.operate(
             lambda: operators.range_of(left(frame), right(frame), limit), node
         )
+    if op in ("in", "isIn", "not in", "isNotIn"):
+        wanted = op in ("in", "isIn")
+        return lambda frame: operators.is_in(left(frame), right(frame)) is wanted
     if op == "contains":
         return lambda frame: compiler.operate(
             lambda: operators.contains(left(frame), right(frame)), node

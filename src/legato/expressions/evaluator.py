@@ -58,6 +58,15 @@ def bind(kind: str, name: str, arg_names: tuple[str, ...], pos: list[Any], named
     return bound
 
 
+def _index(key: Any) -> int | None:
+    """A list index from ``key``: an int, or a string of digits (Pebble parses the name)."""
+    if type(key) is int:
+        return key
+    if isinstance(key, str) and key.lstrip("-").isdigit() and key.count("-") <= 1:
+        return int(key)
+    return None
+
+
 class ExpressionCompiler:
     """Compiles the expressions of one template source."""
 
@@ -171,9 +180,9 @@ class ExpressionCompiler:
                     return target[str(key)]
             keys = ", ".join(sorted(map(str, target))[:10])
             message = f"Attribute {shown} of '{owner}' does not exist (keys: {keys or 'none'})"
-        elif isinstance(target, list | tuple) and type(key) is int:
-            if 0 <= key < len(target):
-                return target[key]
+        elif isinstance(target, list | tuple) and (index := _index(key)) is not None:
+            if 0 <= index < len(target):
+                return target[index]
             message = f"Index {shown} of '{owner}' is out of range (size {len(target)})"
         elif target is None:
             message = f"Attribute {shown} of '{owner}' does not exist: '{owner}' is null"

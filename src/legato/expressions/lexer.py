@@ -39,7 +39,8 @@ PUNCT = "PUNCT"
 EOF = "EOF"
 
 OPERATORS = (
-    "???", "??", "is not", "contains", "equals", "and", "or", "not", "is",
+    "???", "??", "is not", "not in", "isNotIn", "isIn", "in", "contains", "equals", "and", "or",
+    "not", "is",
     "==", "!=", ">=", "<=", ">", "<", "+", "-", "*", "/", "%", "|", "~", "..",
 )  # fmt: skip
 

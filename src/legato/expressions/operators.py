@@ -8,6 +8,7 @@
   removes; other non-numbers are an error.
 * ``==`` compares numbers numerically and everything else by value; ``<``, ``>``… compare numbers
   and (Kestra) strings; a ``null`` operand makes a comparison false.
+* ``in``/``not in`` (Kestra) compare texts: an element, map key or map value equal as text;
 * ``contains`` tests list membership (all items for a list operand), map keys, or substrings.
 * ``..`` is an inclusive integer (or single-character) range; an empty range when start > end.
 
@@ -194,6 +195,23 @@ def contains(container: Any, item: Any) -> bool:
     if isinstance(container, str):
         return java_string(item) in container
     raise OperatorError(f"'contains' needs a list, map or string but got {type_name(container)}")
+
+
+def is_in(item: Any, container: Any) -> bool:
+    """Kestra's ``in``: ``item``'s text equals the text of a list element, map key or map value.
+
+    Null on either side is false; any other container is false.
+    """
+    if item is None or container is None:
+        return False
+    wanted = java_string(item)
+    if isinstance(container, list | tuple):
+        return any(java_string(x) == wanted for x in container)
+    if isinstance(container, dict):
+        return any(
+            java_string(k) == wanted or java_string(v) == wanted for k, v in container.items()
+        )
+    return False
 
 
 def range_of(start: Any, end: Any, limit: int) -> list[Any]:

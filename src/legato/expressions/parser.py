@@ -1,9 +1,10 @@
 """Parser: Pebble tokens → AST, by precedence climbing with Pebble's operator table.
 
 Responsibility: build ``nodes`` from ``lexer`` tokens, exactly as Pebble's ``ExpressionParser``
-groups operators (``or`` 10 < ``and`` 15 < ``is``/``is not``/``contains`` 20 < comparisons 30 <
-``+ -`` 40 < ``* / %`` 60 < ``|`` 100 < ``~`` 110 < ``..``/``??``/``???`` 120; unary ``not + -``
-500; all left-associative; the ternary ``? :`` binds loosest). Tags are parsed by ``statements``.
+groups operators (``or`` 10 < ``and`` 15 < ``is``/``is not``/``contains`` and Kestra's
+``in``/``not in`` (alias ``isIn``/``isNotIn``) 20 < comparisons 30 < ``+ -`` 40 < ``* / %`` 60
+< ``|`` 100 < ``~`` 110 < ``..``/``??``/``???`` 120; unary ``not + -`` 500; all
+left-associative; the ternary ``? :`` binds loosest). Tags are parsed by ``statements``.
 
 Invariants:
 
@@ -25,6 +26,7 @@ from legato.expressions.lexer import Token
 
 BINARY = {
     "or": 10, "and": 15, "is": 20, "is not": 20, "contains": 20,
+    "in": 20, "not in": 20, "isIn": 20, "isNotIn": 20,
     "==": 30, "equals": 30, "!=": 30, ">": 30, "<": 30, ">=": 30, "<=": 30,
     "+": 40, "-": 40, "*": 60, "/": 60, "%": 60, "|": 100, "~": 110,
     "..": 120, "??": 120, "???": 120,

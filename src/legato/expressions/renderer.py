@@ -3,7 +3,8 @@
 Each statement becomes ``fn(frame, out)``. ``for`` runs its body in a child frame (so ``set``
 inside a loop stays inside it, as Pebble's loop scope), with ``loop`` = ``{index (0-based),
 length, first, last, revindex}``; one loop variable over a map gets ``{key, value}`` entries, two
-get the key and the value; ``null`` iterates zero times (the ``else`` branch runs). Macros are
+get the key and the value; ``null`` renders nothing at all (not even the ``else`` branch, as
+Pebble's ``ForNode`` returns early), while an empty list or map runs the ``else`` branch. Macros are
 collected for the whole template (callable before their definition, as Pebble registers them at
 parse time) and see only their arguments.
 
@@ -87,7 +88,10 @@ class TemplateCompiler(ExpressionCompiler):
         targets = node.targets
 
         def run(frame: Frame, out: list[str]) -> None:
-            items = self.items(iterable(frame), len(targets), node)
+            value = iterable(frame)
+            if value is None:
+                return
+            items = self.items(value, len(targets), node)
             if not items:
                 otherwise(frame, out)
                 return
@@ -114,8 +118,6 @@ class TemplateCompiler(ExpressionCompiler):
 
     def items(self, value: Any, targets: int, node: nodes.For) -> list[Any]:
         """The sequence a ``for`` iterates over: list items, or map entries."""
-        if value is None:
-            return []
         if isinstance(value, dict):
             if targets == 2:
                 return list(value.items())

@@ -99,7 +99,9 @@ class TemplateParser(Parser):
         if self.at(lexer.PUNCT, ","):
             self.advance()
             targets.append(self.expect(lexer.NAME, what="a second loop variable name").value)
-        self.expect(lexer.NAME, "in", what="'in'")
+        if not self.at(lexer.OPERATOR, "in"):  # ``in`` is also Kestra's membership operator
+            self.expect(lexer.NAME, "in", what="'in'")
+        self.advance()
         iterable = self.expression()
         self.end_tag()
         body, stop = self.body(("else", "endfor"), name)

@@ -201,3 +201,33 @@ def test_operator_helpers() -> None:
     assert operators.wrap(2**64 + 5) == 5
     assert operators.java_string({"a": None}) == '{"a":null}'
     assert operators.equals("a", 1) is False
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("'a' in ['a', 'b']", True),
+        ("'c' in ['a', 'b']", False),
+        ("1 in ['1', '2']", True),
+        ("'1.0' in [1.0]", True),
+        ("'k' in {'k': 'v'}", True),
+        ("'v' in {'k': 'v'}", True),
+        ("'x' in {'k': 'v'}", False),
+        ("'a' in 'abc'", False),
+        ("null in [null]", False),
+        ("'a' in null", False),
+        ("'c' not in ['a', 'b']", True),
+        ("'a' not in ['a']", False),
+        ("'a' isIn ['a']", True),
+        ("'a' isNotIn ['a']", False),
+        ("'a' in ['a'] and 'b' not in ['a']", True),
+    ],
+)
+def test_kestra_in_operators(source: str, expected: bool) -> None:
+    assert t("{{ " + source + " }}") is expected
+
+
+def test_in_operator_does_not_break_for_loops_or_names() -> None:
+    assert r("{% for x in [1, 2] %}{{ x }}{% endfor %}") == "12"
+    assert r("{{ not inputs }}", inputs=False) == "true"
+    assert r("{{ index }}", index=3) == "3"

@@ -51,9 +51,13 @@ def test_for_over_a_map_with_one_variable_gets_entries() -> None:
     assert r(source, m={"a": 1}) == "a:1"
 
 
-@pytest.mark.parametrize("value", [[], {}, None])
+@pytest.mark.parametrize("value", [[], {}])
 def test_for_else_runs_when_nothing_to_iterate(value: object) -> None:
     assert r("{% for x in xs %}{{ x }}{% else %}empty{% endfor %}", xs=value) == "empty"
+
+
+def test_for_over_null_renders_nothing_not_even_else() -> None:
+    assert r("[{% for x in xs %}{{ x }}{% else %}empty{% endfor %}]", xs=None) == "[]"
 
 
 def test_for_over_a_range() -> None:

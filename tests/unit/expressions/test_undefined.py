@@ -19,6 +19,8 @@ OUTPUTS = {"outputs": {"t": {"value": 1, "rows-count": 5, "items": [10, 20], "no
         ("{{ outputs.t.nope }}", "Attribute 'nope' of 'outputs.t' does not exist"),
         ("{{ outputs.t.items[2] }}", "Index 2 of 'outputs.t.items' is out of range (size 2)"),
         ("{{ outputs.t.items[-1] }}", "Index -1 of 'outputs.t.items' is out of range (size 2)"),
+        ("{{ outputs.t.items['-3'] }}", "Index '-3' of 'outputs.t.items' is out of range"),
+        ("{{ outputs.t.items['1-'] }}", "Attribute '1-' of 'outputs.t.items' does not exist"),
         ("{{ outputs.t.items['a'] }}", "Attribute 'a' of 'outputs.t.items' does not exist: a list"),
         ("{{ outputs.t.none.x }}", "Attribute 'x' of 'outputs.t.none' does not exist: "),
         ("{{ outputs.t.value.x }}", "Attribute 'x' of 'outputs.t.value' does not exist: a "),
@@ -40,6 +42,7 @@ def test_attribute_access_forms() -> None:
     assert r("{{ outputs['t'].value }}", **OUTPUTS) == "1"
     assert r("{{ outputs.t.items[1] }}", **OUTPUTS) == "20"
     assert r("{{ outputs.t.items.0 }}", **OUTPUTS) == "10"
+    assert r("{{ outputs.t.items['1'] }}", **OUTPUTS) == "20"
     assert r("{{ m[1] }}", m={"1": "by string key"}) == "by string key"
     assert r("{{ m[1] }}", m={1: "by int key"}) == "by int key"
     assert r("{{ [5, 6][k] }}", k=1) == "6"
