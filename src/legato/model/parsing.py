@@ -15,10 +15,10 @@ Invariants:
 
 * A ``FlowValidationError`` carries *all* violations of the document, sorted by position; each
   is a ``violations.Violation`` with a property path, a clear message, line/column and file.
-* A valid flow keeps its YAML text in ``flow.source`` (the whole text for ``parse_flow``, the
-  document's own text for ``parse_documents``) and its deprecation notes in ``flow.warnings``
-  (``"path: message"`` strings: legacy type aliases, ``taskDefaults``, ``listeners``, input
-  ``name``…). Warnings never fail a flow.
+* A valid flow keeps its YAML text in ``flow.source`` (the whole text for ``parse_flow``; for
+  ``parse_documents``, the document's own text without its opening ``---`` line) and its
+  deprecation notes in ``flow.warnings`` (``"path: message"`` strings: legacy type aliases,
+  ``taskDefaults``, ``listeners``, input ``name``…). Warnings never fail a flow.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ def parse_documents(
     global_defaults = list(defaults)
     for document in yamlsource.load_documents(source, file=path):
         try:
-            results.append(_flow_or_raise(document, registry, global_defaults, document.text))
+            source_text = _without_separator(document.text)
+            results.append(_flow_or_raise(document, registry, global_defaults, source_text))
         except FlowValidationError as error:
             results.append(error)
     return results
@@ -134,6 +135,12 @@ def _warnings(data: Mapping[str, Any], context: ParseContext) -> tuple[str, ...]
     notes = [message for key, message in _DEPRECATED_KEYS.items() if key in data]
     notes.extend(f"{where}: {message}" for where, message in context.warnings)
     return tuple(dict.fromkeys(notes))
+
+
+def _without_separator(text: str) -> str:
+    """A document's text without the bare ``---`` line that opened it."""
+    first, _, rest = text.partition("\n")
+    return rest if first.strip() == "---" else text
 
 
 def _position(violation: Violation) -> tuple[int, int]:

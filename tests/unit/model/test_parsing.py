@@ -171,7 +171,8 @@ def test_parse_documents_returns_each_flow_or_its_error_in_order() -> None:
         "multi.yml",
     )
     assert isinstance(third, Flow) and third.id == "three"
-    assert third.source == "---\n" + MINIMAL.format(id="three")
+    assert third.source == MINIMAL.format(id="three")
+    assert first.source == MINIMAL.format(id="one")
 
 
 def test_parse_documents_keeps_broken_yaml_as_an_error() -> None:
