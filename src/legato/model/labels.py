@@ -59,7 +59,12 @@ def _read_labels(value: Any) -> Any:
 
 
 #: labels in either written form, read as a list of ``Label``
-Labels = Annotated[list[Label], BeforeValidator(_read_labels)]
+Labels = Annotated[
+    list[Label],
+    BeforeValidator(
+        _read_labels, json_schema_input_type=list[Label] | dict[str, str | int | float | bool]
+    ),
+]
 
 
 def as_dict(labels: list[Label] | None) -> dict[str, str]:

@@ -152,3 +152,9 @@ def test_the_installed_plugins_are_all_described() -> None:
             assert f'"{alias}"' in text
     names = set(document["$defs"])
     assert all(ref.removeprefix("#/$defs/") in names for ref in refs(document))
+
+
+def test_labels_accept_the_map_and_the_list_form(document: dict[str, Any]) -> None:
+    forms = document["properties"]["labels"]["anyOf"]
+    assert {"items": {"$ref": "#/$defs/Flow.Label"}, "type": "array"} in forms
+    assert any(form.get("type") == "object" and "additionalProperties" in form for form in forms)
