@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from legato.expressions.callables import Callables, CallContext
-from legato.expressions.filters._support import arg_bool, arg_str, fail, to_json, type_name
+from legato.expressions.filters._support import arg_bool, arg_str, fail, type_name
 from legato.expressions.filters.dates import DATE_ARGS, format_datetime
 
 TABLE = Callables()
@@ -115,10 +115,8 @@ def fetch_context(args: Mapping[str, Any], ctx: CallContext) -> Any:
 
 @TABLE.function("printContext")
 def print_context(args: Mapping[str, Any], ctx: CallContext) -> Any:
-    """Every variable of the render context, as JSON text."""
-    text = to_json(dict(ctx.variables))
-    ctx.check_size(len(text), "printContext")
-    return text
+    """Kestra registers ``printContext`` as ``fetchContext``: the map (printed as JSON)."""
+    return dict(ctx.variables)
 
 
 @TABLE.function("env", "name", "default")
