@@ -13,7 +13,9 @@ Invariants:
   checks, plugin defaults; ``description`` aside) must parse, whatever the property's type:
   Kestra renders such strings, so a syntax error would only surface at run time otherwise.
 * A reference written ``inputs.my-input`` or ``outputs.my-task.x`` is refused (Pebble would read
-  a subtraction); Kestra's message asks for ``inputs['my-input']``.
+  a subtraction); Kestra's message asks for bracket notation, ``inputs['my-input']``.
+* A ``dependsOn`` cycle is reported on each input that is part of it (Kestra also reports the
+  inputs that merely depend on a cycle; that adds noise and no information).
 * Messages are Kestra's: ``Duplicate task id with name [x]``, ``Duplicate trigger id with name
   [x]``, ``Duplicate input with name [x]``, ``Duplicate output with name [x]``, ``Recursive call
   to flow [ns.id]``, ``Input with id 'a' depends on a non-existent input 'b'.``, ``Cycle
