@@ -73,7 +73,7 @@ def _concat(compiler: ExpressionCompiler, node: nodes.Binary, left: Eval, right:
     def run(frame: Frame) -> str:
         text = stringify(left(frame)) + stringify(right(frame))
         if len(text) > compiler.limits.max_output:
-            frame.state.check_size(len(text), "The result of '~'")
+            compiler.checked(lambda: frame.state.check_size(len(text), "The result of '~'"), node)
         return text
 
     return run
@@ -85,7 +85,8 @@ def _arithmetic(compiler: ExpressionCompiler, node: nodes.Binary, left: Eval, ri
     def run(frame: Frame) -> Any:
         result = operate(lambda: operators.arithmetic(op, left(frame), right(frame)), node)
         if isinstance(result, str | list) and len(result) > limit:
-            frame.state.check_size(len(result), f"The result of '{op}'")
+            what = f"The result of '{op}'"
+            compiler.checked(lambda: frame.state.check_size(len(result), what), node)
         return result
 
     return run

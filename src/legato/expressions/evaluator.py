@@ -100,6 +100,13 @@ class ExpressionCompiler:
         except Exception as error:
             raise self.fail(f"{what} failed: {type(error).__name__}: {error}", node) from error
 
+    def checked(self, check: Callable[[], None], node: nodes.Node) -> None:
+        """Run a limit check, giving its error ``node``'s position."""
+        try:
+            check()
+        except ExpressionEvaluationError as error:
+            raise self.locate(error, node) from None
+
     def truth(self, value: Any, node: nodes.Node) -> bool:
         try:
             return truth(value)

@@ -33,6 +33,7 @@ BINARY = {
 }  # fmt: skip
 UNARY = {"not": 500, "+": 500, "-": 500}
 CONSTANTS = {"true": True, "false": False, "null": None, "none": None}
+CONSTANTS |= {name.upper(): value for name, value in CONSTANTS.items()}  # Pebble accepts TRUE…
 
 
 def suggest(name: str, known: Collection[str]) -> str:

@@ -95,7 +95,7 @@ class TemplateCompiler(ExpressionCompiler):
             if not items:
                 otherwise(frame, out)
                 return
-            frame.state.count_iterations(len(items))
+            self.checked(lambda: frame.state.count_iterations(len(items)), node)
             inner, length = frame.child(), len(items)
             scope = inner.scope
             for index, item in enumerate(items):
@@ -112,9 +112,13 @@ class TemplateCompiler(ExpressionCompiler):
                 }
                 body(inner, out)
                 if index % 1024 == 1023:
-                    frame.state.check_size(sum(map(len, out)), "The rendered output")
+                    self.check_output(frame, out, node)
 
         return run
+
+    def check_output(self, frame: Frame, out: list[str], node: nodes.For) -> None:
+        size = sum(map(len, out))
+        self.checked(lambda: frame.state.check_size(size, "The rendered output"), node)
 
     def items(self, value: Any, targets: int, node: nodes.For) -> list[Any]:
         """The sequence a ``for`` iterates over: list items, or map entries."""

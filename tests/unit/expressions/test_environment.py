@@ -161,8 +161,9 @@ def test_output_size_is_limited() -> None:
     env = make_env(Limits(max_output=100))
     with pytest.raises(ExpressionEvaluationError, match="The rendered output is too large"):
         env.render("{% for i in 1..20 %}0123456789{% endfor %}", {})
-    with pytest.raises(ExpressionEvaluationError, match="The result of '~' is too large"):
+    with pytest.raises(ExpressionEvaluationError, match="The result of '~' is too large") as caught:
         env.render("{{ s ~ s }}", {"s": "x" * 60})
+    assert caught.value.column == 6
     with pytest.raises(ExpressionEvaluationError, match=r"The result of '\+' is too large"):
         env.render("{{ s + s }}", {"s": "x" * 60})
     with pytest.raises(ExpressionEvaluationError, match="The result of 'repeat' is too large"):
@@ -178,8 +179,9 @@ def test_output_is_checked_while_a_long_loop_runs() -> None:
 
 def test_iterations_are_limited() -> None:
     env = make_env(Limits(max_iterations=50))
-    with pytest.raises(ExpressionEvaluationError, match="Too many loop iterations"):
+    with pytest.raises(ExpressionEvaluationError, match="Too many loop iterations") as caught:
         env.render("{% for i in 1..10 %}{% for j in 1..10 %}{% endfor %}{% endfor %}", {})
+    assert (caught.value.line, caught.value.column) == (1, 24)
 
 
 def test_range_limit_is_configurable() -> None:
