@@ -53,6 +53,19 @@ def test_string_filters(source: str, value: str, expected: str) -> None:
     assert render(source, v=value) == expected
 
 
+def test_pebble_escape_raw_and_nl2br() -> None:
+    assert render("{{ v | escape }}", v="<a href=\"x\">Tom & 'Jerry'</a>") == (
+        "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+    )
+    assert render("{{ v | escape('html') | raw }}", v="<b>") == "&lt;b&gt;"
+    assert typed("{{ v | raw }}", v=[1]) == [1]
+    assert render("{{ v | nl2br }}", v="a\nb") == "a<br />b"
+    assert typed("{{ null | escape }}") is None
+    assert typed("{{ null | nl2br }}") is None
+    with pytest.raises(ExpressionEvaluationError, match="'strategy' 'js' is not supported"):
+        render("{{ 'a' | escape('js') }}")
+
+
 def test_indent_keeps_the_line_separator_it_finds() -> None:
     assert render("{{ v | nindent(1) }}", v="a\rb") == "\r a\r b"
     assert render("{{ v | nindent(1) }}", v="a\n\rb") == "\n\r a\n\r b"

@@ -9,6 +9,7 @@ import pytest
 from conftest_callables import ENV, render
 
 from legato.errors import ExpressionEvaluationError
+from legato.expressions import Environment, Limits
 
 
 @dataclass
@@ -120,8 +121,6 @@ def test_argument_errors(source: str, message: str) -> None:
 
 
 def test_read_checks_the_size_of_the_file_text() -> None:
-    from legato.expressions import Environment, Limits
-
     small = Environment(limits=Limits(max_output=5))
     with pytest.raises(ExpressionEvaluationError):
         small.render("{{ read('f') }}", {}, platform=RecordingPlatform())

@@ -4,7 +4,6 @@
 
 Semantics follow Pebble's core filters and Kestra's additions. Equality for ``distinct``/``uniq``
 is Java's ``equals``: ``1`` and ``1.0`` (Long and Double) or ``1`` and ``true`` differ.
-Pebble's ``escape``/``raw`` are not provided: Kestra disables auto-escaping.
 """
 
 from __future__ import annotations

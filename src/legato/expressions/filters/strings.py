@@ -138,6 +138,31 @@ def ends_with(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
     return to_text(value).endswith(to_text(suffix))
 
 
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+
+
+@TABLE.filter("escape", "strategy")
+def escape(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
+    """Pebble's ``escape`` with its default ``html`` strategy (Kestra never auto-escapes)."""
+    if value is None:
+        return None
+    strategy = arg_str("escape", args, "strategy", "html")
+    if strategy != "html":
+        fail("escape", f"argument 'strategy' '{strategy}' is not supported; use 'html'")
+    return "".join(_HTML.get(char, char) for char in to_text(value))
+
+
+@TABLE.filter("raw")
+def raw(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
+    """Pebble's ``raw``: the value unchanged (there is no auto-escaping to undo)."""
+    return value
+
+
+@TABLE.filter("nl2br")
+def nl2br(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
+    return None if value is None else to_text(value).replace("\n", "<br />")
+
+
 _ESCAPES = {"single": ("'", "\\'"), "double": ('"', '\\"'), "shell": ("'", "'\\''")}
 
 

@@ -37,11 +37,11 @@ def parse_json(name: str, args: Mapping[str, Any]) -> Any:
     text = _text(name, args, "json")
     if text is None:
         return None
-    ctx_text = text if text.strip() else "<empty>"
+    shown = text[:80] if text.strip() else "<empty>"
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as error:
-        fail(name, f"argument 'json' is not valid JSON ({error}): {ctx_text[:80]}")
+        fail(name, f"argument 'json' is not valid JSON ({error}): {shown}")
 
 
 @TABLE.function("fromJson", "json")
