@@ -30,6 +30,15 @@ EXAMPLE_FILES = sorted((HERE.parent.parent / "examples").glob("*.yaml"))
 VALID_FILES = sorted((HERE / "valid").glob("*.yaml"))
 INVALID_FILES = sorted((HERE / "invalid").glob("*.yaml"))
 
+#: corpus files our validator gets wrong today, with the evidence; each is a strict xfail, so the
+#: test fails (XPASS) once the validator is fixed and the entry must be removed
+KNOWN_GAPS = {
+    "retry_max_attempts_current_name": (
+        "retry accepts only 'maxAttempt'; Kestra renamed it 'maxAttempts' and keeps 'maxAttempt' "
+        "as a deprecated alias (kestra-io/kestra#9729, PR #9765; docs: workflow-components/retries)"
+    ),
+}
+
 _SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 _HEADER = re.compile(r"^#\s*(?P<key>what|expect|at):\s*(?P<value>.+?)\s*$", re.MULTILINE)
 
@@ -65,6 +74,15 @@ def _valid_cases() -> list[tuple[Path, int, int]]:
     return cases
 
 
+def _with_known_gaps(cases: list[tuple[Path, int, int]]) -> list[object]:
+    params: list[object] = []
+    for case in cases:
+        reason = KNOWN_GAPS.get(case[0].stem)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(case, marks=marks, id=_case_id(case)))
+    return params
+
+
 def _invalid_cases() -> list[Invalid]:
     cases = []
     for path in INVALID_FILES:
@@ -93,6 +111,11 @@ def _case_id(case: tuple[Path, int, int]) -> str:
     return path.stem if count == 1 else f"{path.stem}[{index}]"
 
 
+def test_known_gaps_name_corpus_files() -> None:
+    stems = {path.stem for path in VALID_FILES}
+    assert set(KNOWN_GAPS) <= stems, "every KNOWN_GAPS entry names a file of valid/"
+
+
 def test_the_corpus_keeps_its_size() -> None:
     assert len(VALID_CASES) >= 60, "the valid corpus needs at least 60 documents"
     assert len(INVALID_CASES) >= 25, "the invalid corpus needs at least 25 files"
@@ -112,7 +135,7 @@ def test_invalid_file_names_its_rule(case: Invalid) -> None:
     assert _document_count(text) == 1, f"{case.path.name}: an invalid file holds one document"
 
 
-@pytest.mark.parametrize("case", VALID_CASES, ids=_case_id)
+@pytest.mark.parametrize("case", _with_known_gaps(VALID_CASES))
 def test_valid_flow_parses_without_violations(case: tuple[Path, int, int]) -> None:
     path, index, count = case
     if count == 1:
