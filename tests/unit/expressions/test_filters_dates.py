@@ -203,3 +203,14 @@ def test_date_filter_can_be_called_directly() -> None:
     assert dates.timestamp_milli(None, {}, FakeContext()) is None
     assert dates.timestamp_micro(None, {}, FakeContext()) is None
     assert dates.timestamp_nano(None, {}, FakeContext()) is None
+
+
+def test_documented_examples() -> None:
+    # Kestra's "Temporal Filters" page
+    source = "{{ 'July 24, 2001' | date('yyyy-MM-dd', existingFormat='MMMM dd, yyyy') }}"
+    assert render(source) == "2001-07-24"
+    source = "{{ v | date(existingFormat='yyyy-MMMM-d', format='yyyy/MMMM/d') }}"
+    assert render(source, v="2024-March-5") == "2024/March/5"
+    assert render("{{ now() | dateAdd(-1, 'DAYS') }}") == "2024-01-01T03:04:05.123456Z"
+    source = "{{ now() | date(\"yyyy-MM-dd'T'HH:mm:ssX\", timeZone='UTC') }}"
+    assert render(source) == "2024-01-02T03:04:05Z"
