@@ -198,3 +198,14 @@ def test_url_encoding_is_java_form_encoding() -> None:
     assert render("{{ v | urldecode }}", v="a+b%26c%3Dd%7E*%C3%A9") == "a b&c=d~*é"
     assert encoding.urlencode(None, {}, FakeContext()) is None
     assert encoding.urldecode(None, {}, FakeContext()) is None
+
+
+def test_documented_examples() -> None:
+    # Kestra's "String Filters" page
+    assert render('{{ "LOUD TEXT" | lower }}') == "loud text"
+    assert render('{{ "quiet text" | upper }}') == "QUIET TEXT"
+    assert render('{{ "article title" | title }}') == "Article Title"
+    assert render('{{ "hello world" | capitalize }}') == "Hello world"
+    assert render('{{ "  padded  " | trim }}') == "padded"
+    source = "{{ \"I like %this% and %that%.\" | replace({'%this%': foo, '%that%': \"bar\"}) }}"
+    assert render(source, foo="apples") == "I like apples and bar."
