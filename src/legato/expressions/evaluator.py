@@ -32,16 +32,15 @@ from legato.expressions.values import NotBoolean, stringify, truth, type_name
 Eval = Callable[[Frame], Any]
 ArgsEval = Callable[[Frame], tuple[list[Any], dict[str, Any]]]
 LENIENT_FILTERS = frozenset({"default"})
-_COMPARISONS = frozenset({"<", ">", "<=", ">="})
-_ARITHMETIC = frozenset({"+", "-", "*", "/", "%"})
 
 
 class UndefinedError(ExpressionEvaluationError):
     """A variable or attribute does not exist (use ``??`` or ``| default`` to allow it)."""
 
 
-def bind(kind: str, name: str, arg_names: tuple[str, ...], pos: list[Any], named: dict[str, Any]
-         ) -> dict[str, Any]:  # fmt: skip
+def bind(
+    kind: str, name: str, arg_names: tuple[str, ...], pos: list[Any], named: dict[str, Any]
+) -> dict[str, Any]:
     """Bind positional then named arguments to ``arg_names``, as the callables contract says."""
     if len(pos) > len(arg_names):
         raise ExpressionEvaluationError(
