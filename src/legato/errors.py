@@ -32,9 +32,7 @@ class ExpressionError(LegatoError):
 class ExpressionSyntaxError(ExpressionError):
     """An expression has a syntax error."""
 
-    def __init__(
-        self, message: str, *, line: int = 1, column: int = 1, source: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, line: int = 1, column: int = 1, source: str = "") -> None:
         self.reason = message
         self.line = line
         self.column = column

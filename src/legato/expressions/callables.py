@@ -60,7 +60,7 @@ class CallContext(Protocol):
         ...
 
     def check_size(self, length: int, what: str) -> None:
-        """Raise ``ExpressionEvaluationError`` if a produced string/list of ``length`` is too big."""
+        """Raise ``ExpressionEvaluationError`` if a produced string or list is too big."""
         ...
 
 

@@ -1,3 +1,3 @@
-"""The flow language as data: pydantic models for flows, tasks, triggers, inputs, and their rules."""
+"""The flow language as data: models of flows, tasks, triggers and inputs, and their rules."""
 
 from __future__ import annotations

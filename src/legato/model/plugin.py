@@ -137,7 +137,8 @@ def validate_plugin(value: Any, kind: PluginKind, info: ValidationInfo) -> Plugi
         raise _error("missing", f"every {kind} needs a 'type'", ("type",), value)
     cls = ctx.registry.resolve(kind, type_name)
     if cls is None:
-        raise _error("unknown_type", ctx.registry.unknown_message(kind, type_name), ("type",), value)
+        message = ctx.registry.unknown_message(kind, type_name)
+        raise _error("unknown_type", message, ("type",), value)
     if type_name != cls.plugin_type and type_name in cls.aliases:
         ctx.warnings.append(("type", f"'{type_name}' is a legacy alias of '{cls.plugin_type}'"))
     if cls.deprecated:

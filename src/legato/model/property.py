@@ -78,11 +78,14 @@ def parse_duration(text: str) -> timedelta:
     """
     match = _DURATION.match(text.strip())
     if not match or text.strip().upper().endswith("T") or text.strip().upper() in ("P", "-P"):
-        raise ValueError(f"'{text}' is not an ISO-8601 duration; expected a form like PT5M or P1DT2H")
-    parts = {k: float((v or "0").replace(",", ".")) for k, v in match.groupdict().items() if k != "sign"}
-    delta = timedelta(
-        days=parts["days"], hours=parts["hours"], minutes=parts["minutes"], seconds=parts["seconds"]
-    )
+        raise ValueError(
+            f"'{text}' is not an ISO-8601 duration; expected a form like PT5M or P1DT2H"
+        )
+    groups = match.groupdict()
+    units = ("days", "hours", "minutes", "seconds")
+    part = {k: float((groups[k] or "0").replace(",", ".")) for k in units}
+    delta = timedelta(days=part["days"], hours=part["hours"], minutes=part["minutes"])
+    delta += timedelta(seconds=part["seconds"])
     return -delta if match.group("sign") == "-" else delta
 
 

@@ -12,9 +12,23 @@ from legato.model.plugin import Child, Plugin, PluginKind
 TRIGGER_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
 
 State = Literal[
-    "CREATED", "RUNNING", "PAUSED", "RESTARTED", "KILLING", "SUCCESS", "WARNING", "FAILED",
-    "KILLED", "CANCELLED", "QUEUED", "RETRYING", "RETRIED", "SKIPPED", "SUBMITTED",
-    "BREAKPOINT", "RESUBMITTED",
+    "CREATED",
+    "RUNNING",
+    "PAUSED",
+    "RESTARTED",
+    "KILLING",
+    "SUCCESS",
+    "WARNING",
+    "FAILED",
+    "KILLED",
+    "CANCELLED",
+    "QUEUED",
+    "RETRYING",
+    "RETRIED",
+    "SKIPPED",
+    "SUBMITTED",
+    "BREAKPOINT",
+    "RESUBMITTED",
 ]
 
 

@@ -22,9 +22,28 @@ from legato.model.triggers import AnyTrigger, PollingTrigger, Trigger, Triggers
 P = TypeVar("P", bound=type[Plugin])
 
 __all__ = [
-    "AnyCondition", "AnyTask", "AnyTaskRunner", "AnyTrigger", "Child", "Condition", "Conditions",
-    "Duration", "Dyn", "Expression", "FlowableTask", "Plugin", "PluginKind", "PollingTrigger",
-    "Retry", "RunnableTask", "Task", "TaskRunner", "Tasks", "Trigger", "Triggers", "plugin",
+    "AnyCondition",
+    "AnyTask",
+    "AnyTaskRunner",
+    "AnyTrigger",
+    "Child",
+    "Condition",
+    "Conditions",
+    "Duration",
+    "Dyn",
+    "Expression",
+    "FlowableTask",
+    "Plugin",
+    "PluginKind",
+    "PollingTrigger",
+    "Retry",
+    "RunnableTask",
+    "Task",
+    "TaskRunner",
+    "Tasks",
+    "Trigger",
+    "Triggers",
+    "plugin",
 ]
 
 

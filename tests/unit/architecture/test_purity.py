@@ -30,9 +30,12 @@ def offences(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module.split(".")[0] in FORBIDDEN_MODULES:
                 found.append(node.module)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in FORBIDDEN_CALLS:
-                found.append(f"{node.value.id}.{node.attr}")
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in FORBIDDEN_CALLS
+        ):
+            found.append(f"{node.value.id}.{node.attr}")
     return found
 
 
@@ -50,4 +53,3 @@ def test_the_checker_catches_offences(tmp_path: Path) -> None:
     bad.write_text("import random\nfrom asyncio import sleep\nimport datetime\ndatetime.now()\n")
     found = offences(bad)
     assert found == ["random", "asyncio", "datetime.now"]
-

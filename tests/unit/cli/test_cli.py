@@ -65,13 +65,18 @@ def test_validate_prints_every_violation_located_and_fails(tmp_path: Path) -> No
 
 def test_validate_walks_folders_and_multi_document_files(tmp_path: Path) -> None:
     write(tmp_path, "x/one.yaml", VALID)
-    write(tmp_path, "x/deeper/two.yaml", VALID.replace("hello", "other") + "---\n"
-          + VALID.replace("hello", "third"))
+    write(
+        tmp_path,
+        "x/deeper/two.yaml",
+        VALID.replace("hello", "other") + "---\n" + VALID.replace("hello", "third"),
+    )
     write(tmp_path, "x/notes.txt", "not a flow")
     result = RUNNER.invoke(app, ["flow", "validate", str(tmp_path / "x")])
     assert result.exit_code == 0, result.output
     assert sorted(result.output.split("\n")[:-1]) == [
-        "OK company.team.hello", "OK company.team.other", "OK company.team.third",
+        "OK company.team.hello",
+        "OK company.team.other",
+        "OK company.team.third",
     ]
 
 

@@ -128,8 +128,12 @@ def test_context_may_be_wrapped_in_a_mapping() -> None:
 
 def test_defaults_fill_required_properties_before_they_are_checked() -> None:
     ctx = context(PluginDefault("io.test.log.Log", {"message": "from defaults"}))
-    raw = {"id": "i", "type": "io.test.flow.If", "condition": "x",
-           "then": [{"id": "a", "type": "io.test.log.Log"}]}
+    raw = {
+        "id": "i",
+        "type": "io.test.flow.If",
+        "condition": "x",
+        "then": [{"id": "a", "type": "io.test.log.Log"}],
+    }
     task = If.model_validate(raw, context=ctx)
     assert isinstance(task.then[0], Log)
     assert task.then[0].message == "from defaults"
@@ -179,16 +183,24 @@ def test_deep_merge_replaces_non_mappings() -> None:
 
 def test_legacy_alias_use_is_noted_as_a_warning() -> None:
     ctx = context()
-    raw = {"id": "i", "type": "io.test.flow.If", "condition": "x",
-           "then": [{"id": "a", "type": "io.test.legacy.Log", "message": "m"}]}
+    raw = {
+        "id": "i",
+        "type": "io.test.flow.If",
+        "condition": "x",
+        "then": [{"id": "a", "type": "io.test.legacy.Log", "message": "m"}],
+    }
     If.model_validate(raw, context=ctx)
     assert ctx.warnings == [("type", "'io.test.legacy.Log' is a legacy alias of 'io.test.log.Log'")]
 
 
 def test_nested_plugins_dump_under_kestra_names() -> None:
-    raw = {"id": "i", "type": "io.test.flow.If", "condition": "x",
-           "then": [{"id": "a", "type": "io.test.log.Log", "message": "m"}],
-           "else": [{"id": "b", "type": "io.test.log.Log", "message": "n"}]}
+    raw = {
+        "id": "i",
+        "type": "io.test.flow.If",
+        "condition": "x",
+        "then": [{"id": "a", "type": "io.test.log.Log", "message": "m"}],
+        "else": [{"id": "b", "type": "io.test.log.Log", "message": "n"}],
+    }
     dumped = If.model_validate(raw, context=context()).model_dump(by_alias=True, exclude_unset=True)
     assert dumped["then"] == [{"id": "a", "type": "io.test.log.Log", "message": "m"}]
     assert dumped["else"][0]["id"] == "b"
@@ -211,7 +223,11 @@ def test_use_of_a_deprecated_type_is_noted_as_a_warning() -> None:
         pass
 
     ctx = ParseContext(PluginRegistry([If, Echo]))
-    raw = {"id": "i", "type": "io.test.flow.If", "condition": "x",
-           "then": [{"id": "a", "type": "io.test.old.Echo"}]}
+    raw = {
+        "id": "i",
+        "type": "io.test.flow.If",
+        "condition": "x",
+        "then": [{"id": "a", "type": "io.test.old.Echo"}],
+    }
     If.model_validate(raw, context=ctx)
     assert ctx.warnings == [("type", "'io.test.old.Echo' is deprecated")]

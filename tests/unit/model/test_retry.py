@@ -35,14 +35,22 @@ def test_exponential_and_random_retries() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"type": "constant", "interval": "PT10S", "maxDuration": "PT5S"},
-         "'interval' must be less than 'maxDuration'"),
-        ({"type": "exponential", "interval": "PT10S", "maxInterval": "PT5S"},
-         "'interval' must be less than 'maxInterval'"),
-        ({"type": "random", "minInterval": "PT5S", "maxInterval": "PT5S"},
-         "'minInterval' must be less than 'maxInterval'"),
-        ({"type": "random", "minInterval": "PT5S", "maxInterval": "PT9S", "maxDuration": "PT1S"},
-         "'minInterval' must be less than 'maxDuration'"),
+        (
+            {"type": "constant", "interval": "PT10S", "maxDuration": "PT5S"},
+            "'interval' must be less than 'maxDuration'",
+        ),
+        (
+            {"type": "exponential", "interval": "PT10S", "maxInterval": "PT5S"},
+            "'interval' must be less than 'maxInterval'",
+        ),
+        (
+            {"type": "random", "minInterval": "PT5S", "maxInterval": "PT5S"},
+            "'minInterval' must be less than 'maxInterval'",
+        ),
+        (
+            {"type": "random", "minInterval": "PT5S", "maxInterval": "PT9S", "maxDuration": "PT1S"},
+            "'minInterval' must be less than 'maxDuration'",
+        ),
         ({"type": "constant", "interval": "PT1S", "maxAttempt": 0}, "greater than or equal to 1"),
         ({"type": "linear", "interval": "PT1S"}, "does not match any of the expected tags"),
         ({"type": "constant", "interval": "PT1S", "behavior": "AGAIN"}, "RETRY_FAILED_TASK"),

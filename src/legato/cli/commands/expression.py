@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -20,37 +20,43 @@ app = typer.Typer(help="Try Pebble expressions.", no_args_is_help=True)
 
 
 def load_context(path: Path | None) -> dict[str, Any]:
-    """The render context from a JSON file holding an object (empty when no file is given)."""
+    """The render context from a JSON file holding an object (empty when no file is given).
+
+    Raises ``ValueError`` saying what is wrong with the file.
+    """
     if path is None:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise typer.BadParameter(f"cannot read {path}: {error}", param_hint="--context") from None
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
     except json.JSONDecodeError as error:
-        raise typer.BadParameter(
-            f"{path} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-            param_hint="--context",
-        ) from None
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ValueError(f"{path} is not valid JSON: {error.msg} ({where})") from None
     if not isinstance(data, dict):
-        raise typer.BadParameter(
-            f"{path} must hold a JSON object such as {{\"inputs\": {{}}}}", param_hint="--context"
-        )
+        raise ValueError(f'{path} must hold a JSON object such as {{"inputs": {{}}}}')
     return data
 
 
 @app.command("render")
 def render(
-    template: str = typer.Argument(..., help="The template, e.g. \"{{ inputs.name | upper }}\"."),
-    context: Path | None = typer.Option(
-        None, "--context", "-c", help="A JSON file holding the variables (an object)."
-    ),
-    typed: bool = typer.Option(
-        False, "--typed", help="Print the native value of a lone {{ expr }} as JSON."
-    ),
+    template: Annotated[
+        str, typer.Argument(help='The template, e.g. "{{ inputs.name | upper }}".')
+    ],
+    context: Annotated[
+        Path | None,
+        typer.Option("--context", "-c", help="A JSON file holding the variables (an object)."),
+    ] = None,
+    typed: Annotated[
+        bool, typer.Option("--typed", help="Print the native value of a lone {{ expr }} as JSON.")
+    ] = False,
 ) -> None:
     """Render TEMPLATE against the variables of --context and print the result."""
-    variables = load_context(context)
+    try:
+        variables = load_context(context)
+    except ValueError as error:
+        typer.echo(f"error: --context: {error}", err=True)
+        raise typer.Exit(2) from None
     try:
         if typed:
             value = expressions.render_typed(template, variables)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -59,7 +60,7 @@ def _violation_lines(error: FlowValidationError, path: Path) -> list[str]:
 
 @app.command("validate")
 def validate(
-    paths: list[Path] = typer.Argument(..., help="Flow files or folders holding them."),
+    paths: Annotated[list[Path], typer.Argument(help="Flow files or folders holding them.")],
 ) -> None:
     """Check flows against the flow language; print OK or every violation with its line."""
     registry = PluginRegistry.from_entry_points()
