@@ -86,6 +86,7 @@ expressions = st.recursive(atoms(), combine, max_leaves=12)
 def test_any_template_text_renders_or_raises_an_expression_error(source: str) -> None:
     try:
         result = ENV.render(source, VARIABLES)
+        ENV.render_typed(source, VARIABLES)
     except ExpressionError:
         return
     assert isinstance(result, str)
