@@ -58,16 +58,13 @@ def test_text_and_json_of_every_value_kind() -> None:
     assert to_text(False) == "false"
     assert to_text(2.0) == "2.0"
     assert to_text(Decimal("1.50")) == "1.50"
-    assert to_text(moment) == "2024-01-02T03:04:05+00:00"
-    assert to_text(time(3, 4)) == "03:04:00"
-    assert to_text(timedelta(seconds=90)) == "0:01:30"
+    assert to_text(moment) == "2024-01-02T03:04:05Z"
+    assert to_text(time(3, 4)) == "03:04"
+    assert to_text(timedelta(seconds=90)) == "PT1M30S"
     assert to_json({"t": moment, "d": date(2024, 1, 2)}) == (
-        '{"t":"2024-01-02T03:04:05+00:00","d":"2024-01-02"}'
+        '{"t":"2024-01-02T03:04:05Z","d":"2024-01-02"}'
     )
-    assert to_json([timedelta(seconds=1.5), Decimal("2.5"), (1, 2), object.__name__]) == (
-        '[1.5,2.5,[1,2],"object"]'
-    )
-    assert to_json(frozenset()) == '"frozenset()"'
+    assert to_json([timedelta(seconds=1.5), Decimal("2.5"), (1, 2)]) == '["PT1.5S",2.5,[1,2]]'
 
 
 def test_type_names_in_messages() -> None:
