@@ -12,31 +12,53 @@ from legato.expressions.filters import numbers
 
 
 @pytest.mark.parametrize(
-    ("source", "expected"),
+    ("text", "kind", "expected", "java_class"),
     [
-        ("{{ '12' | number }}", 12),
-        ("{{ '12.5' | number }}", 12.5),
-        ("{{ '1e3' | number }}", 1000.0),
-        ("{{ '-7' | number }}", -7),
-        ("{{ '0x1F' | number }}", 31),
-        ("{{ '12L' | number }}", 12),
-        ("{{ '1.5f' | number }}", 1.5),
-        ("{{ '42' | number('INT') }}", 42),
-        ("{{ '#ff' | number('INT') }}", 255),
-        ("{{ '010' | number('INT') }}", 8),
-        ("{{ '9223372036854775807' | number('LONG') }}", 9223372036854775807),
-        ("{{ '99999999999999999999' | number('BIGINTEGER') }}", 99999999999999999999),
-        ("{{ '3.14' | number('FLOAT') }}", 3.14),
-        ("{{ '2.5d' | number('DOUBLE') }}", 2.5),
-        ("{{ '12.30' | number('BIGDECIMAL') }}", Decimal("12.30")),
-        ("{{ -5 | abs }}", 5),
-        ("{{ -2.5 | abs }}", 2.5),
+        ("12", "", 12, "java.lang.Integer"),
+        ("-7", "", -7, "java.lang.Integer"),
+        ("0x1F", "", 31, "java.lang.Integer"),
+        ("99999999999", "", 99999999999, "java.lang.Long"),
+        ("99999999999999999999", "", 99999999999999999999, "java.math.BigInteger"),
+        ("12L", "", 12, "java.lang.Long"),
+        ("12.3", "", 12.3, "java.lang.Float"),
+        ("1e3", "", 1000.0, "java.lang.Float"),
+        ("3.141592653589793", "", 3.141592653589793, "java.lang.Double"),
+        ("1e39", "", 1e39, "java.lang.Double"),
+        ("1e-50", "", 1e-50, "java.lang.Double"),
+        ("0.0", "", 0.0, "java.lang.Float"),
+        ("1e400", "", Decimal("1e400"), "java.math.BigDecimal"),
+        ("1.5f", "", 1.5, "java.lang.Float"),
+        ("2.5d", "", 2.5, "java.lang.Double"),
+        ("42", "INT", 42, "java.lang.Integer"),
+        ("#ff", "INT", 255, "java.lang.Integer"),
+        ("010", "INT", 8, "java.lang.Integer"),
+        ("9223372036854775807", "LONG", 9223372036854775807, "java.lang.Long"),
+        ("99999999999999999999", "BIGINTEGER", 99999999999999999999, "java.math.BigInteger"),
+        ("3.14", "FLOAT", 3.14, "java.lang.Float"),
+        ("2.5d", "DOUBLE", 2.5, "java.lang.Double"),
+        ("12.30", "BIGDECIMAL", Decimal("12.30"), "java.math.BigDecimal"),
     ],
 )
-def test_number_and_abs(source: str, expected: object) -> None:
-    result = typed(source)
+def test_number_parses_like_commons_number_utils(
+    text: str, kind: str, expected: object, java_class: str
+) -> None:
+    result = typed("{{ v | number(kind) }}", v=text, kind=kind)
     assert result == expected
-    assert type(result) is type(expected)
+    assert render("{{ v | number(kind) | className }}", v=text, kind=kind) == java_class
+
+
+def test_documented_number_examples() -> None:
+    # Kestra's "Numbers and Collections Filters" page
+    assert render('{{ "12.3" | number | className }}') == "java.lang.Float"
+    big = '{{ "9223372036854775807" | number("BIGDECIMAL") | className }}'
+    assert render(big) == "java.math.BigDecimal"
+    assert render('{{ 3.141592653 | numberFormat("#.##") }}') == "3.14"
+    assert render("{{ -7 | abs }}") == "7"
+
+
+def test_abs() -> None:
+    assert typed("{{ -5 | abs }}") == 5
+    assert typed("{{ -2.5 | abs }}") == 2.5
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,10 @@
 
 ``number`` parses a string as Kestra does with Commons ``NumberUtils``: ``INT``/``LONG``/
 ``BIGINTEGER`` give integers (``0x``/``#`` hex and leading-zero octal accepted), ``FLOAT``/
-``DOUBLE`` floats, ``BIGDECIMAL`` a ``Decimal``; with no type a string with ``.``, ``e`` or ``E``
-gives a float, otherwise an integer. ``numberformat`` supports ``0``, ``#``, ``,``, ``.``, ``%``
+``DOUBLE`` floats, ``BIGDECIMAL`` a ``Decimal``; with no type a decimal string gives a Float when
+one holds it exactly, else a Double (else a BigDecimal), and an integer string an Integer, Long or
+BigInteger by size (see ``javatypes`` for how ``className`` tells them apart).
+``numberformat`` (also spelled ``numberFormat``) supports ``0``, ``#``, ``,``, ``.``, ``%``
 and quoted or plain prefix/suffix text, rounding half-even on a float's exact binary value
 as Java does; without a format it uses
 the en-US default ``#,##0.###``.
@@ -11,6 +13,7 @@ the en-US default ``#,##0.###``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from typing import Any
 
 from legato.expressions.callables import Callables, CallContext
 from legato.expressions.filters._support import arg_str, fail, type_name
+from legato.expressions.filters.javatypes import JavaFloat, JavaInteger, fits_float32
 
 TABLE = Callables()
 _INTEGER_TYPES = ("INT", "LONG", "BIGINTEGER")
@@ -43,14 +47,31 @@ def _parse(text: str, kind: str) -> int | float | Decimal:
         limit = _RANGES.get(kind)
         if limit is not None and not -limit <= number < limit:
             raise ValueError(text)
-        return number
+        return JavaInteger(number) if kind == "INT" else number
     if kind in ("FLOAT", "DOUBLE"):
-        return float(re.sub(r"[fFdD]\Z", "", text))
+        decimal = re.sub(r"[fFdD]\Z", "", text)
+        return JavaFloat(decimal) if kind == "FLOAT" else float(decimal)
     if kind == "BIGDECIMAL":
         return Decimal(text)
-    if re.search(r"[.eE]", text) and not text.lower().startswith(("0x", "-0x", "#")):
-        return float(re.sub(r"[fFdD]\Z", "", text))
-    return _decode_integer(re.sub(r"[lL]\Z", "", text))
+    hexadecimal = text.lower().lstrip("+-").startswith(("0x", "#"))
+    suffix = "" if hexadecimal else text[-1:].lower()  # Java's type suffixes: 1f, 1d, 1L
+    if suffix in ("f", "d"):
+        return JavaFloat(text[:-1]) if suffix == "f" else float(text[:-1])
+    if suffix == "l":
+        return _decode_integer(text[:-1])
+    if not hexadecimal and re.search(r"[.eE]", text):
+        return _create_decimal(text)
+    number = _decode_integer(text)
+    return JavaInteger(number) if -(2**31) <= number < 2**31 else number
+
+
+def _create_decimal(text: str) -> float | Decimal:
+    """``NumberUtils.createNumber`` for decimals: Float if exact enough, else Double, else
+    BigDecimal."""
+    value = float(text)
+    if math.isinf(value):
+        return Decimal(text)
+    return JavaFloat(text) if fits_float32(value) else value
 
 
 @TABLE.filter("number", "type")
@@ -141,6 +162,7 @@ def format_decimal(number: Decimal, spec: DecimalPattern) -> str:
     return ("-" if negative else "") + spec.prefix + body + spec.suffix
 
 
+@TABLE.filter("numberFormat", "format")  # the spelling Kestra's documentation uses
 @TABLE.filter("numberformat", "format")
 def numberformat(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
     if value is None:

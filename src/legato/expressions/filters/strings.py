@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from legato.expressions.callables import Callables, CallContext
+from legato.expressions.filters import javatypes
 from legato.expressions.filters._support import (
     arg_int,
     arg_str,
@@ -239,27 +239,7 @@ def string(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
     fail("string", f"expects a number or a numeric string, got a {type_name(value)}")
 
 
-_CLASS_NAMES: tuple[tuple[type, str], ...] = (
-    (bool, "java.lang.Boolean"),
-    (int, "java.lang.Long"),
-    (float, "java.lang.Double"),
-    (Decimal, "java.math.BigDecimal"),
-    (str, "java.lang.String"),
-    (list, "java.util.ArrayList"),
-    (tuple, "java.util.ArrayList"),
-    (datetime, "java.time.ZonedDateTime"),
-    (date, "java.time.LocalDate"),
-)
-
-
 @TABLE.filter("className")
 def class_name(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
     """The Java class Kestra would report for ``value`` (maps are ``java.util.LinkedHashMap``)."""
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return "java.util.LinkedHashMap"
-    for python_type, java_name in _CLASS_NAMES:
-        if isinstance(value, python_type):
-            return java_name
-    return "java.lang.Object"
+    return None if value is None else javatypes.class_name(value)
