@@ -67,7 +67,7 @@ def _has_content(chunk: str) -> bool:
 
 
 def _valid_cases() -> list[tuple[Path, int, int]]:
-    cases = []
+    cases: list[tuple[Path, int, int]] = []
     for path in VALID_FILES:
         count = _document_count(path.read_text(encoding="utf-8"))
         cases.extend((path, index, count) for index in range(count))
