@@ -13,14 +13,18 @@ from legato.errors import ExpressionEvaluationError
 from legato.expressions.functions import ids
 
 
-def test_uuid_is_a_version_4_uuid_from_the_random_source() -> None:
-    ctx = FakeContext(draws=[0xFF] * 16)
-    assert ids.uuid({}, ctx) == "ffffffff-ffff-4fff-bfff-ffffffffffff"
+def test_uuid_is_a_time_ordered_version_7_uuid() -> None:
+    at = datetime(2024, 1, 2, 3, 4, 5, 123000, tzinfo=UTC)  # 1704164645123 ms = 0x18cc820d903
+    ctx = FakeContext(at=at, draws=[0xFF] * 10)
+    assert ids.uuid({}, ctx) == "018cc820-d903-7fff-bfff-ffffffffffff"
+    ctx = FakeContext(at=at, draws=[0] * 10)
+    assert ids.uuid({}, ctx) == "018cc820-d903-7000-8000-000000000000"
     parsed = uuid_lib.UUID(render("{{ uuid() }}"))
-    assert parsed.version == 4
+    assert parsed.version == 7
+    assert render("{{ uuid() }}") != render("{{ uuid() }}")
 
 
-def test_id_is_the_uuid_in_base62() -> None:
+def test_id_is_a_random_v4_uuid_in_base62() -> None:
     ctx = FakeContext(draws=[0] * 16)
     expected = ids.base62(uuid_lib.UUID(bytes=bytes(16), version=4).int)
     assert ids.id_({}, ctx) == expected

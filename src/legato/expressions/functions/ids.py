@@ -1,5 +1,5 @@
-"""Identifier and randomness functions: ``uuid``, ``id``, ``ksuid``, ``nanoId``, ``randomInt``,
-``randomPort``.
+"""Identifier and randomness functions: ``uuid`` (v7), ``id`` (base-62 v4), ``ksuid``,
+``nanoId``, ``randomInt``, ``randomPort``.
 
 Every random bit comes from ``CallContext.random_int`` (the environment's injected source) and
 every timestamp from ``CallContext.now``, so renders are repeatable under test. ``randomPort``
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from legato.expressions.callables import Callables, CallContext
@@ -21,6 +22,7 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 NANOID_ALPHABET = BASE62 + "-_"
 KSUID_EPOCH = 1_400_000_000
 NANOID_MAX_LENGTH = 1000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def random_bytes(ctx: CallContext, count: int) -> bytes:
@@ -41,14 +43,24 @@ def new_uuid(ctx: CallContext) -> uuid_lib.UUID:
     return uuid_lib.UUID(bytes=random_bytes(ctx, 16), version=4)
 
 
+def new_uuid7(ctx: CallContext) -> uuid_lib.UUID:
+    """A version-7 UUID: 48 bits of Unix milliseconds, then random bits (RFC 9562)."""
+    millis = (ctx.now() - EPOCH) // timedelta(milliseconds=1)
+    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(random_bytes(ctx, 10), "big")
+    value = value & ~(0xF << 76) | (0x7 << 76)  # version 7
+    value = value & ~(0x3 << 62) | (0x2 << 62)  # RFC 4122 variant
+    return uuid_lib.UUID(int=value)
+
+
 @TABLE.function("uuid")
 def uuid(args: Mapping[str, Any], ctx: CallContext) -> Any:
-    return str(new_uuid(ctx))
+    """Kestra's ``uuid()``: a time-ordered version-7 UUID (``Generators.timeBasedEpochRandom``)."""
+    return str(new_uuid7(ctx))
 
 
 @TABLE.function("id")
 def id_(args: Mapping[str, Any], ctx: CallContext) -> Any:
-    """Kestra's ``IdUtils.create``: a random UUID written in base 62 (up to 22 characters)."""
+    """Kestra's ``IdUtils.create`` (FriendlyId): a random v4 UUID in base 62 (up to 22 chars)."""
     return base62(new_uuid(ctx).int)
 
 
