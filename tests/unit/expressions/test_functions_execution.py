@@ -62,8 +62,9 @@ class RecordingPlatform:
 @pytest.mark.parametrize(
     ("source", "expected", "call"),
     [
-        ("{{ kv('my_key').count }}", "3", ("kv", "my_key", None, False)),
-        ("{{ kv('k', 'team', true) }}", '{"count":3}', ("kv", "k", "team", True)),
+        ("{{ kv('my_key').count }}", "3", ("kv", "my_key", None, True)),
+        ("{{ kv('k', 'team', false) }}", '{"count":3}', ("kv", "k", "team", False)),
+        ("{{ kv('k', errorOnMissing=false) }}", '{"count":3}', ("kv", "k", None, False)),
         ("{{ secret('API') }}", "s3cr3t", ("secret", "API", None, None)),
         ("{{ secret('API', subkey='x') }}", "s3cr3t", ("secret", "API", None, "x")),
         ("{{ read('a.txt') }}", "file content", ("read", "a.txt", None)),

@@ -29,10 +29,11 @@ def platform(name: str, ctx: CallContext) -> Platform:
 
 @TABLE.function("kv", "key", "namespace", "errorOnMissing")
 def kv(args: Mapping[str, Any], ctx: CallContext) -> Any:
-    """A KV-store value; a missing key gives null unless ``errorOnMissing=true``."""
+    """A KV-store value; a missing key is an error unless ``errorOnMissing=false`` (Kestra 0.22+,
+    where it then gives null)."""
     key = arg_str("kv", args, "key")
     namespace = arg_str("kv", args, "namespace", None)
-    error_on_missing = arg_bool("kv", args, "errorOnMissing", False)
+    error_on_missing = arg_bool("kv", args, "errorOnMissing", True)
     return platform("kv", ctx).kv(key, namespace, error_on_missing)
 
 
