@@ -126,3 +126,11 @@ def test_java_named_groups_compile() -> None:
     compiled = regex.compile_java("regexExtract", r"(?<year>\d{4})")
     assert isinstance(compiled, re.Pattern)
     assert compiled.groupindex == {"year": 1}
+
+
+def test_replacements_check_the_size_of_their_result() -> None:
+    ctx = FakeContext(max_size=10)
+    with pytest.raises(ExpressionEvaluationError, match="replace is too big: 12"):
+        regex.replace("aaa", {"replace_pairs": {"a": "bbbb"}}, ctx)
+    with pytest.raises(ExpressionEvaluationError, match="regexReplace is too big: 12"):
+        regex.regex_replace("aaa", {"regex": "a", "replacement": "bbbb"}, ctx)

@@ -78,11 +78,10 @@ def replace(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
                 text = _sub("replace", compile_java("replace", to_text(old)), to_text(new), text)
             else:
                 text = text.replace(to_text(old), to_text(new))
+            ctx.check_size(len(text), "replace")
         return text
 
-    return (
-        deep(value, apply) if isinstance(value, Mapping | list | tuple) else apply(to_text(value))
-    )
+    return deep(value, apply)
 
 
 def java_split(text: str, regex: re.Pattern[str], limit: int) -> list[str]:
@@ -154,4 +153,6 @@ def regex_replace(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
     replacement = args.get("replacement")
     if replacement is None:
         fail("regexReplace", "argument 'replacement' is required")
-    return _sub("regexReplace", regex, to_text(replacement), to_text(value))
+    result = _sub("regexReplace", regex, to_text(replacement), to_text(value))
+    ctx.check_size(len(result), "regexReplace")
+    return result
