@@ -37,6 +37,10 @@ KNOWN_GAPS = {
         "retry accepts only 'maxAttempt'; Kestra renamed it 'maxAttempts' and keeps 'maxAttempt' "
         "as a deprecated alias (kestra-io/kestra#9729, PR #9765; docs: workflow-components/retries)"
     ),
+    "scalar_values_in_string_properties": (
+        "string properties reject YAML numbers and booleans; Kestra's JacksonMapper keeps "
+        "Jackson's default scalar coercion, so `format: 42` and `condition: true` read as text"
+    ),
 }
 
 _SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
