@@ -15,11 +15,14 @@ Invariants:
 from __future__ import annotations
 
 import enum
+import functools
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationInfo
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationInfo, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError, core_schema
 
 if TYPE_CHECKING:
@@ -39,7 +42,11 @@ class Plugin(BaseModel):
     """Base of every typed flow object; subclasses add Kestra's properties with its names."""
 
     model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, arbitrary_types_allowed=False, frozen=False
+        extra="forbid",
+        populate_by_name=True,
+        arbitrary_types_allowed=False,
+        frozen=False,
+        coerce_numbers_to_str=True,
     )
 
     kind: ClassVar[PluginKind]
@@ -49,6 +56,42 @@ class Plugin(BaseModel):
     deprecated: ClassVar[bool] = False
 
     type: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _booleans_as_text(cls, data: Any) -> Any:
+        """Read a YAML boolean given to a text property as its text, as Jackson does.
+
+        (Numbers are coerced by ``coerce_numbers_to_str``.) ``format: true`` on a Return task is
+        the string ``"true"``; a property that also accepts booleans keeps the boolean.
+        """
+        if not isinstance(data, Mapping):
+            return data
+        text_fields = _text_only_fields(cls)
+        found = [k for k, v in data.items() if isinstance(v, bool) and k in text_fields]
+        if not found:
+            return data
+        return {k: (str(v).lower() if k in found else v) for k, v in data.items()}
+
+
+def _accepts_only_text(annotation: Any) -> bool:
+    """True for ``str``, ``str | None``, ``Dyn[str]`` and ``Dyn[str] | None`` annotations."""
+    if annotation is str:
+        return True
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType) or not args:
+        return False
+    kept = [a for a in args if a is not type(None)]
+    return all(a is str or getattr(a, "__name__", "") == "Expression" for a in kept)
+
+
+@functools.cache
+def _text_only_fields(cls: type[Plugin]) -> frozenset[str]:
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        if _accepts_only_text(info.annotation):
+            names.update({name, info.alias or name})
+    return frozenset(names)
 
 
 @dataclass(frozen=True)

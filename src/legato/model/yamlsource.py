@@ -6,44 +6,68 @@ Invariants:
   syntax error in one document does not hide the others. Documents holding only comments are
   skipped. Lines and columns are 1-based and count from the start of the whole file.
 * The data is plain JSON-like Python: ``dict`` (string keys), ``list``, ``str``, ``int``,
-  ``float``, ``bool`` and ``None``; ruamel's round-trip wrappers never leak out.
-* Scalars follow YAML 1.2, as Kestra's Jackson reader does for what matters: ``on``/``off``/
-  ``yes``/``no`` stay strings (Jackson only reads ``true``/``false`` as booleans). Unquoted dates
+  ``float``, ``bool`` and ``None``.
+* Scalars follow the YAML 1.2 core schema, as Kestra's Jackson reader does for what matters:
+  ``on``/``off``/``yes``/``no`` stay strings (only ``true``/``false`` are booleans). Unquoted dates
   and timestamps (``2024-01-01``) stay the strings written, since Kestra reads them as text and
   a typed property (a DATE input bound, say) parses them itself. Non-string keys become strings
-  the way Java writes them (``1`` → ``"1"``, ``true`` → ``"true"``).
-* A duplicate key and a syntax error become a ``Violation`` located at the offending token.
+  the way Java writes them (``1`` → ``"1"``, ``true`` → ``"true"``). Custom tags keep their text.
+  Merge keys (``<<: *base``) merge; keys written in the mapping win.
+* A duplicate key, a syntax error, a recursive alias and an alias expansion past
+  ``MAX_NODES`` become a ``Violation`` located at the offending token.
 * ``positions`` maps a location (mapping keys and list indexes from the root) to the position of
   that key, or of that list item; the root ``()`` maps to the document's first node.
+
+The text is composed into nodes by libyaml (PyYAML's C parser) when available — about 35 times
+faster than a pure-Python parser, see docs/decisions.md — and turned into data here, so scalar
+resolution is ours and the same with either parser.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from legato.model.violations import Loc, Violation
 
 Position = tuple[int, int]
 
+#: the most nodes one document may expand to (aliases included), against "billion laughs"
+MAX_NODES = 200_000
+
 _DOCUMENT_START = re.compile(r"^---(?:\s|$)")
-_DUPLICATE = re.compile(r'found duplicate key "(?P<key>.*?)"')
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps timestamps as the text written."""
+class _Loader(_Parser, BaseResolver):
+    """Composes nodes without implicit typing: untagged scalars get ``_UNTAGGED``, resolved here."""
 
+    DEFAULT_SCALAR_TAG = "tag:legato,untagged"  # type: ignore[misc]  # a sentinel, by design
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        BaseResolver.__init__(self)
 
 
 @dataclass(frozen=True)
@@ -124,118 +148,178 @@ def load_document(
 
     Returns None when the document holds nothing (only comments or blank lines).
     """
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
+    loader = _Loader(text)
     try:
-        raw = yaml.load(text)
-    except YAMLError as error:
+        root = loader.get_single_node()
+    except yaml.YAMLError as error:
         return BrokenDocument((_syntax_violation(error, offset, file),), text, offset + 1, file)
-    if raw is None:
+    finally:
+        loader.dispose()
+    if root is None or (isinstance(root, ScalarNode) and root.value == "" and not root.style):
         return None
-    positions: dict[Loc, Position] = {}
-    root = _node_position(raw, offset)
-    if root is not None:
-        positions[()] = root
-    data = _plain(raw, (), positions, offset)
-    return Document(data, positions, text, offset + 1, file)
+    builder = _Builder(offset)
+    try:
+        data = builder.build(root, ())
+    except _NodeError as error:
+        violation = Violation("", error.message, error.line, error.column, file)
+        return BrokenDocument((violation,), text, offset + 1, file)
+    builder.positions[()] = builder.where(root)
+    return Document(data, builder.positions, text, offset + 1, file)
 
 
-def _syntax_violation(error: YAMLError, offset: int, file: str | None) -> Violation:
+def _syntax_violation(error: yaml.YAMLError, offset: int, file: str | None) -> Violation:
     line: int | None = None
     column: int | None = None
-    if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
-        line = error.problem_mark.line + 1 + offset
-        column = error.problem_mark.column + 1
-    if isinstance(error, DuplicateKeyError):
-        found = _DUPLICATE.search(str(error.problem))
-        key = found["key"] if found else "?"
-        message = f"duplicate key '{key}': a key may appear only once in a mapping"
-    elif isinstance(error, MarkedYAMLError):
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None:
+        line, column = mark.line + 1 + offset, mark.column + 1
+    if isinstance(error, yaml.MarkedYAMLError):
         detail = " ".join(str(p) for p in (error.context, error.problem) if p)
         message = f"invalid YAML: {detail}"
-    else:
+    else:  # pragma: no cover - libyaml raises marked errors
         message = f"invalid YAML: {error}"
     return Violation("", message, line, column, file)
 
 
-def _node_position(node: Any, offset: int) -> Position | None:
-    lc = getattr(node, "lc", None)
-    if lc is None or lc.line is None:
+class _NodeError(Exception):
+    def __init__(self, message: str, where: Position) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line, self.column = where
+
+
+_UNTAGGED = _Loader.DEFAULT_SCALAR_TAG
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS = {
+    **{f"{s}.{w}": float(f"{s}inf") for s in ("", "+", "-") for w in ("inf", "Inf", "INF")},
+    **{f".{w}": float("nan") for w in ("nan", "NaN", "NAN")},
+}
+_TAGGED: dict[str, Callable[[str], Any]] = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:null": lambda _v: None,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
+    "tag:yaml.org,2002:int": lambda v: int(v, 0),
+    "tag:yaml.org,2002:float": float,
+}
+
+
+def resolve_plain(value: str) -> Any:
+    """The YAML 1.2 core-schema value of an untagged plain scalar."""
+    if _NULL.match(value):
         return None
-    return (lc.line + 1 + offset, lc.col + 1)
-
-
-def _plain(node: Any, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
-    """Convert ``node`` to plain data, recording the positions of its keys and items."""
-    if isinstance(node, CommentedMap):
-        return _plain_map(node, loc, positions, offset)
-    if isinstance(node, CommentedSeq):
-        return _plain_seq(node, loc, positions, offset)
-    if isinstance(node, dict):
-        return {_key(k): _plain(v, (*loc, _key(k)), positions, offset) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v, (*loc, i), positions, offset) for i, v in enumerate(node)]
-    return _scalar(node)
-
-
-def _plain_map(node: CommentedMap, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
-    result: dict[str, Any] = {}
-    for key, value in node.items():
-        name = _key(key)
-        where = _lc_call(node.lc.key, key)
-        if where is not None:
-            positions[(*loc, name)] = (where[0] + 1 + offset, where[1] + 1)
-        result[name] = _plain(value, (*loc, name), positions, offset)
-    return result
-
-
-def _plain_seq(node: CommentedSeq, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
-    result: list[Any] = []
-    for index, value in enumerate(node):
-        where = _lc_call(node.lc.item, index)
-        if where is not None:
-            positions[(*loc, index)] = (where[0] + 1 + offset, where[1] + 1)
-        result.append(_plain(value, (*loc, index), positions, offset))
-    return result
-
-
-def _lc_call(getter: Any, key: Any) -> tuple[int, int] | None:
-    try:
-        found = getter(key)
-    except (KeyError, IndexError, TypeError):
-        return None
-    if not found or found[0] is None:
-        return None
-    return (int(found[0]), int(found[1]))
-
-
-def _key(key: Any) -> str:
-    plain = _scalar(key)
-    if isinstance(plain, str):
-        return plain
-    if isinstance(plain, bool):
-        return "true" if plain else "false"
-    if plain is None:
-        return "null"
-    return str(plain)
-
-
-def _scalar(value: Any) -> Any:
-    """Strip ruamel's scalar wrappers: exact ``bool``/``int``/``float``/``str`` or ``None``."""
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    if isinstance(value, TaggedScalar):
-        return str(value.value)
-    if type(value).__name__ == "ScalarBoolean":
-        return bool(value)
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
         return int(value)
-    if isinstance(value, float):
+    if _OCT.match(value):
+        return int(value[2:], 8)
+    if _HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
         return float(value)
-    if isinstance(value, str):
+    return _SPECIAL_FLOATS.get(value, value)
+
+
+class _Builder:
+    """Turns a node tree into plain data, recording positions and checking keys and aliases.
+
+    ``loc`` is None while building what has no location of its own (keys, merged mappings).
+    """
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.positions: dict[Loc, Position] = {}
+        self.count = 0
+        self.active: set[int] = set()
+
+    def where(self, node: Node) -> Position:
+        return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+
+    def build(self, node: Node, loc: Loc | None) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            message = f"the document expands to more than {MAX_NODES} values"
+            raise _NodeError(message, self.where(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise _NodeError("an alias refers to a node that contains it", self.where(node))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return self.sequence(node, loc)
+            assert isinstance(node, MappingNode)
+            return self.mapping(node, loc)
+        finally:
+            self.active.discard(id(node))
+
+    def record(self, loc: Loc | None, node: Node) -> None:
+        if loc is not None:
+            self.positions[loc] = self.where(node)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        value = str(node.value)
+        if node.tag != _UNTAGGED:
+            convert = _TAGGED.get(node.tag)
+            if convert is None:
+                return value
+            try:
+                return convert(value)
+            except ValueError:
+                message = f"'{value}' does not match its tag {node.tag}"
+                raise _NodeError(message, self.where(node)) from None
+        if not node.style:  # plain (libyaml says '', the pure parser None)
+            return resolve_plain(value)
+        return value
+
+    def sequence(self, node: SequenceNode, loc: Loc | None) -> list[Any]:
+        result: list[Any] = []
+        for index, item in enumerate(node.value):
+            item_loc = None if loc is None else (*loc, index)
+            self.record(item_loc, item)
+            result.append(self.build(item, item_loc))
+        return result
+
+    def mapping(self, node: MappingNode, loc: Loc | None) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
+                merges.append(value_node)
+                continue
+            name = self.key(key_node)
+            if name in result:
+                message = f"duplicate key '{name}': a key may appear only once in a mapping"
+                raise _NodeError(message, self.where(key_node))
+            value_loc = None if loc is None else (*loc, name)
+            self.record(value_loc, key_node)
+            result[name] = self.build(value_node, value_loc)
+        for merged in merges:
+            for key, value in self.merged(merged).items():
+                result.setdefault(key, value)
+        return result
+
+    def merged(self, node: Node) -> dict[str, Any]:
+        """The keys a ``<<`` value brings: one mapping, or several (earlier ones win)."""
+        result: dict[str, Any] = {}
+        for source in node.value if isinstance(node, SequenceNode) else [node]:
+            if not isinstance(source, MappingNode):
+                message = "a merge key '<<' needs a mapping or a list of mappings"
+                raise _NodeError(message, self.where(source))
+            for key, value in self.build(source, None).items():
+                result.setdefault(key, value)
+        return result
+
+    def key(self, node: Node) -> str:
+        """A mapping key as a string, written the way Java prints a non-string key."""
+        value = self.build(node, None)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "null"
         return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)

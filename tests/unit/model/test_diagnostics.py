@@ -49,7 +49,7 @@ def rejected(source: str) -> list[Violation]:
             "tasks:\n  - id: t\n    type: io.test.log.Log\n    message: m\n"
             "    retry:\n      type: constant\n      interval: PT1S\n      jitter: 1\n",
             "tasks[0].retry.jitter",
-            "behavior, interval, maxAttempt, maxDuration, type, warningOnRetry",
+            "behavior, interval, maxAttempt, maxAttempts, maxDuration, type, warningOnRetry",
             10,
         ),
         (

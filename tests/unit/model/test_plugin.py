@@ -231,3 +231,15 @@ def test_use_of_a_deprecated_type_is_noted_as_a_warning() -> None:
     }
     If.model_validate(raw, context=ctx)
     assert ctx.warnings == [("type", "'io.test.old.Echo' is deprecated")]
+
+
+def test_yaml_numbers_and_booleans_given_to_text_properties_read_as_text() -> None:
+    raw = {"id": "a", "type": "io.test.log.Log", "message": 42, "level": True}
+    task = Log.model_validate(raw, context=context())
+    assert (task.message, task.level) == ("42", "true")
+    assert Log.model_validate({**raw, "message": 1.5}, context=context()).message == "1.5"
+
+
+def test_properties_that_accept_booleans_keep_them() -> None:
+    raw = {"id": "a", "type": "io.test.log.Log", "message": "m", "disabled": True}
+    assert Log.model_validate(raw, context=context()).disabled is True

@@ -166,3 +166,41 @@ def test_anchors_aliases_and_merge_keys_become_plain_data() -> None:
     assert type(data["copy"]) is bool
     assert document.positions[("child", "y")] == (8, 3)
     assert document.position(("child", "x")) == (6, 1)
+
+
+def test_core_schema_numbers_and_explicit_tags() -> None:
+    data = only(
+        "h: 0x1F\no: 0o17\ninf: -.inf\nq: '42'\ns: !!str 42\ni: !!int '7'\n"
+        "f: !!float '2'\nb: !!bool 'True'\nn: !!null ''\ne: 1e3\nt: !custom {a: 1}\n"
+    ).data
+    assert data["h"] == 31 and data["o"] == 15 and data["inf"] == float("-inf")
+    assert (data["q"], data["s"], data["i"], data["f"]) == ("42", "42", 7, 2.0)
+    assert (data["b"], data["n"], data["e"], data["t"]) == (True, None, 1000.0, {"a": 1})
+
+
+def test_a_value_that_does_not_match_its_tag_is_located() -> None:
+    (document,) = load_documents("a: 1\nb: !!int twelve\n")
+    assert isinstance(document, BrokenDocument)
+    (violation,) = document.violations
+    assert "does not match its tag" in violation.message
+    assert (violation.line, violation.column) == (2, 4)
+
+
+def test_a_recursive_alias_is_refused() -> None:
+    (document,) = load_documents("a: &x\n  - *x\n")
+    assert isinstance(document, BrokenDocument)
+    assert "refers to a node that contains it" in document.violations[0].message
+
+
+def test_alias_expansion_is_bounded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
+    (document,) = load_documents("\n".join(lines) + "\n")
+    assert isinstance(document, BrokenDocument)
+    assert "expands to more than" in document.violations[0].message
+
+
+def test_a_merge_key_needs_mappings() -> None:
+    (document,) = load_documents("a: 1\nb:\n  <<: [1, 2]\n")
+    assert isinstance(document, BrokenDocument)
+    assert "merge key" in document.violations[0].message
