@@ -195,7 +195,7 @@ def test_push_namespace_files_accepts_one_glob_or_a_list() -> None:
     assert many.files == ["scripts/*.py", "sql/*.sql"]
     assert many.errorOnMissing is False
     assert "files" in error(
-        {"id": "p", "type": "io.kestra.plugin.git.PushNamespaceFiles", "files": 3}
+        {"id": "p", "type": "io.kestra.plugin.git.PushNamespaceFiles", "files": {"a": 1}}
     )
 
 
