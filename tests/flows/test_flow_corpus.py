@@ -32,16 +32,7 @@ INVALID_FILES = sorted((HERE / "invalid").glob("*.yaml"))
 
 #: corpus files our validator gets wrong today, with the evidence; each is a strict xfail, so the
 #: test fails (XPASS) once the validator is fixed and the entry must be removed
-KNOWN_GAPS = {
-    "retry_max_attempts_current_name": (
-        "retry accepts only 'maxAttempt'; Kestra renamed it 'maxAttempts' and keeps 'maxAttempt' "
-        "as a deprecated alias (kestra-io/kestra#9729, PR #9765; docs: workflow-components/retries)"
-    ),
-    "scalar_values_in_string_properties": (
-        "string properties reject YAML numbers and booleans; Kestra's JacksonMapper keeps "
-        "Jackson's default scalar coercion, so `format: 42` and `condition: true` read as text"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 _SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 _HEADER = re.compile(r"^#\s*(?P<key>what|expect|at):\s*(?P<value>.+?)\s*$", re.MULTILINE)
