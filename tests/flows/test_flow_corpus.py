@@ -34,12 +34,7 @@ INVALID_FILES = sorted((HERE / "invalid").glob("*.yaml"))
 
 #: corpus files our validator gets wrong today, with the evidence; each is a strict xfail, so the
 #: test fails (XPASS) once the validator is fixed and the entry must be removed
-KNOWN_GAPS: dict[str, str] = {
-    "scalar_values_in_string_properties": (
-        "a YAML boolean inside a list of strings (Assert conditions: [true]) is rejected; Kestra's "
-        "JacksonMapper keeps Jackson's default scalar coercion, which reads it as 'true'"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 _SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 _HEADER = re.compile(r"^#\s*(?P<key>what|expect|at):\s*(?P<value>.+?)\s*$", re.MULTILINE)

@@ -63,30 +63,52 @@ class Plugin(BaseModel):
         """Read a YAML boolean given to a text property as its text, as Jackson does.
 
         (Numbers are coerced by ``coerce_numbers_to_str``.) ``format: true`` on a Return task is
-        the string ``"true"``; a property that also accepts booleans keeps the boolean.
+        the string ``"true"``, and so is ``true`` inside a list of texts (``conditions: [true]``);
+        a property that also accepts booleans keeps the boolean.
         """
         if not isinstance(data, Mapping):
             return data
-        text_fields = _text_only_fields(cls)
-        found = [k for k, v in data.items() if isinstance(v, bool) and k in text_fields]
-        if not found:
+        shapes = _text_fields(cls)
+        if not any(k in shapes and _holds_bool(v) for k, v in data.items()):
             return data
-        return {k: (str(v).lower() if k in found else v) for k, v in data.items()}
+        return {k: _as_text(v) if k in shapes else v for k, v in data.items()}
+
+
+def _holds_bool(value: Any) -> bool:
+    return isinstance(value, bool) or (
+        isinstance(value, list) and any(isinstance(item, bool) for item in value)
+    )
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_as_text(item) if isinstance(item, bool) else item for item in value]
+    return value
+
+
+def _is_text(annotation: Any) -> bool:
+    return annotation is str or getattr(annotation, "__name__", "") == "Expression"
 
 
 def _accepts_only_text(annotation: Any) -> bool:
-    """True for ``str``, ``str | None``, ``Dyn[str]`` and ``Dyn[str] | None`` annotations."""
-    if annotation is str:
+    """True for text-only annotations (``str``, ``Dyn[str]``, optional or not) and for lists of
+    them (``list[str]``, ``Dyn[list[str]]``)."""
+    if _is_text(annotation):
         return True
     args = typing.get_args(annotation)
-    if typing.get_origin(annotation) not in (typing.Union, types.UnionType) or not args:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return len(args) == 1 and _accepts_only_text(args[0])
+    if origin not in (typing.Union, types.UnionType) or not args:
         return False
     kept = [a for a in args if a is not type(None)]
-    return all(a is str or getattr(a, "__name__", "") == "Expression" for a in kept)
+    return all(_accepts_only_text(a) for a in kept)
 
 
 @functools.cache
-def _text_only_fields(cls: type[Plugin]) -> frozenset[str]:
+def _text_fields(cls: type[Plugin]) -> frozenset[str]:
     names: set[str] = set()
     for name, info in cls.model_fields.items():
         if _accepts_only_text(info.annotation):

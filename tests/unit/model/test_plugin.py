@@ -24,6 +24,8 @@ class Log(RunnableTask):
     message: str
     level: str = "INFO"
     options: dict[str, Any] | None = None
+    tags: list[str] | None = None
+    mixed: list[str | bool] | None = None
 
 
 @plugin("io.test.flow.If")
@@ -243,3 +245,10 @@ def test_yaml_numbers_and_booleans_given_to_text_properties_read_as_text() -> No
 def test_properties_that_accept_booleans_keep_them() -> None:
     raw = {"id": "a", "type": "io.test.log.Log", "message": "m", "disabled": True}
     assert Log.model_validate(raw, context=context()).disabled is True
+
+
+def test_booleans_inside_lists_of_texts_read_as_text() -> None:
+    raw = {"id": "a", "type": "io.test.log.Log", "message": "m", "tags": [True, "x", 3]}
+    assert Log.model_validate(raw, context=context()).tags == ["true", "x", "3"]
+    mixed = {"id": "a", "type": "io.test.log.Log", "message": "m", "mixed": [True]}
+    assert Log.model_validate(mixed, context=context()).mixed == [True]
