@@ -1,0 +1,161 @@
+"""Wake-ups between the daemons of one process, and store wrappers that send them.
+
+Across processes consumers poll; inside one process (``legato run``, ``server local``) a
+``Wakeup`` lets the executor react as soon as a worker reports or an execution is created, and
+a worker as soon as a job is queued. Invariants: a wake-up is only a hint (a missed one costs at
+most one polling interval, never correctness); wrappers change no behaviour of the store they
+wrap, they only signal after a call returned successfully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from legato.model.execution import Execution
+from legato.store.protocols import (
+    ExecutionQuery,
+    ExecutionRepository,
+    ExecutorStore,
+    LogEntry,
+    MetricEntry,
+    NewEvent,
+    StoredEvent,
+    WorkerJob,
+    WorkerQueue,
+)
+
+
+class Wakeup:
+    """A level-triggered signal: ``notify`` wakes the next (or current) ``wait``."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        """Something arrived: wake the waiter."""
+        self._event.set()
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait for a notification or ``timeout`` seconds; True when notified."""
+        if not self._event.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), timeout)
+        notified = self._event.is_set()
+        self._event.clear()
+        return notified
+
+
+class NotifyingExecutorStore:
+    """An ``ExecutorStore`` that wakes the executor on new events and workers on new jobs."""
+
+    def __init__(self, inner: ExecutorStore, executor: Wakeup, workers: Wakeup) -> None:
+        self.inner = inner
+        self._executor = executor
+        self._workers = workers
+
+    async def enqueue(self, events: Sequence[NewEvent]) -> None:
+        await self.inner.enqueue(events)
+        if events:
+            self._executor.notify()
+
+    async def claim_events(
+        self, executor_id: str, now: datetime, limit: int = 100
+    ) -> list[tuple[Execution, list[StoredEvent]]]:
+        return await self.inner.claim_events(executor_id, now, limit)
+
+    async def commit(
+        self,
+        execution: Execution,
+        consumed: Sequence[int],
+        *,
+        jobs: Sequence[WorkerJob] = (),
+        events: Sequence[NewEvent] = (),
+        logs: Sequence[LogEntry] = (),
+        new_executions: Sequence[Execution] = (),
+    ) -> None:
+        await self.inner.commit(
+            execution,
+            consumed,
+            jobs=jobs,
+            events=events,
+            logs=logs,
+            new_executions=new_executions,
+        )
+        if jobs:
+            self._workers.notify()
+        if events or new_executions:
+            self._executor.notify()
+
+    async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
+        await self.inner.release(executor_id, execution_ids)
+
+    async def next_due(self) -> datetime | None:
+        return await self.inner.next_due()
+
+
+class NotifyingWorkerQueue:
+    """A ``WorkerQueue`` that wakes the executor when a job's result is reported."""
+
+    def __init__(self, inner: WorkerQueue, executor: Wakeup) -> None:
+        self.inner = inner
+        self._executor = executor
+
+    async def claim(self, worker_id: str, limit: int) -> list[WorkerJob]:
+        return await self.inner.claim(worker_id, limit)
+
+    async def heartbeat(self, worker_id: str, now: datetime) -> None:
+        await self.inner.heartbeat(worker_id, now)
+
+    async def finish(
+        self,
+        job_id: str,
+        events: Sequence[NewEvent],
+        logs: Sequence[LogEntry] = (),
+        metrics: Sequence[MetricEntry] = (),
+    ) -> None:
+        await self.inner.finish(job_id, events, logs, metrics)
+        if events:
+            self._executor.notify()
+
+    async def requeue_stale(self, older_than: datetime) -> int:
+        count = await self.inner.requeue_stale(older_than)
+        if count:
+            self._executor.notify()
+        return count
+
+    async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
+        return await self.inner.cancel(task_run_ids)
+
+
+class NotifyingExecutionRepository:
+    """An ``ExecutionRepository`` that wakes the executor when an execution is created."""
+
+    def __init__(self, inner: ExecutionRepository, executor: Wakeup) -> None:
+        self.inner = inner
+        self._executor = executor
+
+    async def get(self, execution_id: str) -> Execution | None:
+        return await self.inner.get(execution_id)
+
+    async def create(self, execution: Execution, events: Sequence[NewEvent] = ()) -> None:
+        await self.inner.create(execution, events)
+        if events:
+            self._executor.notify()
+
+    async def search(self, query: ExecutionQuery) -> tuple[list[Execution], int]:
+        return await self.inner.search(query)
+
+    async def unfinished(self) -> list[str]:
+        return await self.inner.unfinished()
+
+    async def count_running(self, namespace: str, flow_id: str) -> int:
+        return await self.inner.count_running(namespace, flow_id)
+
+    async def oldest_queued(self, namespace: str, flow_id: str) -> str | None:
+        return await self.inner.oldest_queued(namespace, flow_id)
+
+    async def delete(self, execution_id: str) -> bool:
+        return await self.inner.delete(execution_id)
