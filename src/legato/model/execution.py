@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
@@ -54,6 +54,27 @@ class StateType(enum.StrEnum):
     def is_running(self) -> bool:
         return self in (StateType.RUNNING, StateType.KILLING)
 
+
+#: the state names as a Literal, for validating properties that name states (``stopAfter``…)
+StateName = Literal[
+    "CREATED",
+    "SUBMITTED",
+    "RUNNING",
+    "PAUSED",
+    "RESTARTED",
+    "KILLING",
+    "SUCCESS",
+    "WARNING",
+    "FAILED",
+    "KILLED",
+    "CANCELLED",
+    "QUEUED",
+    "RETRYING",
+    "RETRIED",
+    "SKIPPED",
+    "BREAKPOINT",
+    "RESUBMITTED",
+]
 
 TERMINAL = frozenset(
     {

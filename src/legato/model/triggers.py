@@ -7,29 +7,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, field_validator
 
 from legato.model.conditions import Conditions
+from legato.model.execution import StateName
 from legato.model.plugin import Child, Plugin, PluginKind
 
 TRIGGER_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
 
-State = Literal[
-    "CREATED",
-    "RUNNING",
-    "PAUSED",
-    "RESTARTED",
-    "KILLING",
-    "SUCCESS",
-    "WARNING",
-    "FAILED",
-    "KILLED",
-    "CANCELLED",
-    "QUEUED",
-    "RETRYING",
-    "RETRIED",
-    "SKIPPED",
-    "SUBMITTED",
-    "BREAKPOINT",
-    "RESUBMITTED",
-]
+State = StateName
 
 
 class Trigger(Plugin):

@@ -71,7 +71,8 @@ def test_type_names_in_messages() -> None:
     assert type_name(None) == "null"
     assert type_name(True) == "boolean"
     assert type_name(1.5) == "number"
-    assert type_name(object()) == "object"
+    assert type_name({"a": 1}) == "map"
+    assert type_name(object()) == "value"
 
 
 def test_integer_arguments_accept_whole_floats() -> None:

@@ -22,23 +22,8 @@ def fail(name: str, message: str) -> NoReturn:
     raise ExpressionEvaluationError(f"{name}: {message}")
 
 
-def type_name(value: Any) -> str:
-    """The Pebble-facing type of ``value`` for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float | Decimal):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, Mapping):
-        return "map"
-    return type(value).__name__
+#: the user-facing type name used in messages (one definition, in ``values``)
+type_name = values.type_name
 
 
 def arg_str(name: str, args: Mapping[str, Any], key: str, default: Any = _MISSING) -> Any:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
 
+from legato.model.execution import StateName
 from legato.model.plugin import ParseContext
 from legato.model.property import Dyn
 from legato.sdk import Tasks
@@ -23,25 +24,7 @@ from legato.sdk import Tasks
 LogLevel = Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]
 
 #: every state an execution or task run can be in (Kestra's ``State.Type``)
-ExecutionState = Literal[
-    "CREATED",
-    "SUBMITTED",
-    "RUNNING",
-    "PAUSED",
-    "RESTARTED",
-    "KILLING",
-    "SUCCESS",
-    "WARNING",
-    "FAILED",
-    "KILLED",
-    "CANCELLED",
-    "QUEUED",
-    "RETRYING",
-    "RETRIED",
-    "SKIPPED",
-    "BREAKPOINT",
-    "RESUBMITTED",
-]
+ExecutionState = StateName
 
 _ALLOWED_SYSTEM_LABELS = frozenset({"system.readOnly"})
 
