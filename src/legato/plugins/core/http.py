@@ -11,14 +11,20 @@ accepted. Legacy types are ``io.kestra.plugin.fs.http.*``.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from typing import Any, Literal
+from urllib.parse import quote_plus, unquote, urlsplit
 
+import httpx
 from pydantic import ValidationInfo, model_validator
 
 from legato.model.property import Duration, Dyn
+from legato.plugins.core import http_exchange, http_options
 from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import PollingTrigger, RunnableTask, plugin
+from legato.sdk.run_context import RunContext, TaskError
 
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
 
@@ -45,6 +51,33 @@ class _Request(RunnableTask):
             {"allowFailed": "use 'options.allowFailed'", "sslOptions": "use 'options.ssl'"},
         )
 
+    def _spec(self, ctx: RunContext) -> http_exchange.RequestSpec:
+        return http_exchange.RequestSpec(
+            uri=ctx.render_string(self.uri),
+            method=ctx.render_string(self.method).upper(),
+            body=ctx.render(self.body),
+            form_data=ctx.render(self.formData),
+            content_type=ctx.render_string(self.contentType) or None,
+            headers=ctx.render(self.headers),
+        )
+
+    def _options(self, ctx: RunContext) -> http_options.HttpOptions:
+        allow_failed = None if self.allowFailed is None else ctx.render(self.allowFailed)
+        try:
+            return http_options.read_options(
+                ctx.render(self.options),
+                allow_failed=allow_failed,
+                ssl_options=ctx.render(self.sslOptions),
+            )
+        except ValueError as error:
+            raise TaskError(f"Invalid HTTP options: {error}", retryable=False) from None
+
+    def _exchange(self, ctx: RunContext, handle: Any) -> Any:
+        def open_file(uri: str) -> str:
+            return str(ctx.storage.open_local(uri))
+
+        return http_exchange.exchange(self._spec(ctx), self._options(ctx), open_file, handle)
+
 
 @plugin(
     "io.kestra.plugin.core.http.Request",
@@ -56,6 +89,38 @@ class Request(_Request):
 
     encryptBody: Dyn[bool] = False
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Send the request; output ``uri``, ``code``, ``headers`` and ``body`` (text)."""
+        spec = self._spec(ctx)
+
+        def handle(response: httpx.Response) -> dict[str, Any]:
+            return {
+                "uri": spec.uri.replace(" ", "%20"),
+                "code": response.status_code,
+                "headers": http_exchange.response_headers(response),
+                "body": _text_body(response, spec.method),
+            }
+
+        outputs: dict[str, Any] = self._exchange(ctx, handle)
+        if ctx.render_as(self.encryptBody, bool):
+            ctx.logger.warn("Unable to encrypt the output as encryption is not configured")
+            outputs["encryptedBody"] = outputs.pop("body")
+        return {key: value for key, value in outputs.items() if value is not None}
+
+
+def _text_body(response: httpx.Response, method: str) -> str | None:
+    data = response.read()
+    if not data and (method == "HEAD" or response.status_code in (204, 304)):
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TaskError(
+            "The response body is not valid UTF-8 text: the Request task only supports text "
+            "bodies; use the io.kestra.plugin.core.http.Download task instead",
+            retryable=False,
+        ) from None
+
 
 @plugin(
     "io.kestra.plugin.core.http.Download",
@@ -66,6 +131,74 @@ class Download(_Request):
     """Download the response body of ``uri`` into an internal-storage file."""
 
     failOnEmptyResponse: Dyn[bool] = True
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Stream the response body to a file; output ``uri``, ``code``, ``length``,
+        ``headers``."""
+        source = ctx.render_string(self.uri)
+        handle, path = tempfile.mkstemp(suffix=_extension(source), dir=ctx.working_dir())
+        os.close(handle)
+
+        def save(response: httpx.Response) -> tuple[int, dict[str, list[str]], int, str | None]:
+            length = _stream_to(response, path)
+            disposition = response.headers.get("Content-Disposition")
+            name = _disposition_filename(disposition) if disposition else None
+            return response.status_code, http_exchange.response_headers(response), length, name
+
+        code, headers, length, name = self._exchange(ctx, save)
+        if length == 0:
+            self._empty(ctx, source)
+        ctx.logger.debug(f"File '{source}' downloaded with size '{length}'")
+        ctx.metric("response.length", length)
+        uri = ctx.storage.put_file(path, quote_plus(name, safe="*") if name else None)
+        return {"uri": uri, "code": code, "length": length, "headers": headers}
+
+    def _empty(self, ctx: RunContext, source: str) -> None:
+        if not ctx.render_as(self.failOnEmptyResponse, bool):
+            ctx.logger.warn(f"File '{source}' is empty")
+            return
+        if self._options(ctx).allow_failed:
+            return
+        raise TaskError(
+            f"No response from server: '{source}' returned an empty body; set "
+            "failOnEmptyResponse to false to accept an empty file"
+        )
+
+
+def _stream_to(response: httpx.Response, path: str) -> int:
+    """Write the (decoded) body to ``path``; check it against ``Content-Length``."""
+    length = 0
+    with open(path, "wb") as out:
+        for chunk in response.iter_bytes(1 << 16):
+            out.write(chunk)
+            length += len(chunk)
+    expected = response.headers.get("Content-Length")
+    raw = response.num_bytes_downloaded
+    if expected is not None and expected.strip().isdigit() and int(expected) != raw:
+        raise TaskError(f"Invalid size, got {raw}, expected {expected}: the download was cut")
+    return length
+
+
+def _extension(uri: str) -> str:
+    """The extension of the URI path's last segment (``.csv``), empty when it has none."""
+    segment = urlsplit(uri).path.rsplit("/", 1)[-1]
+    return segment[segment.rfind(".") :] if "." in segment else ""
+
+
+def _disposition_filename(header: str) -> str | None:
+    """The file name of a ``Content-Disposition`` header (``filename*`` wins), no directory."""
+    name: str | None = None
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        key = key.strip().lower()
+        if key == "filename" and name is None:
+            name = value.strip().strip('"')
+        elif key == "filename*":
+            encoded = value.strip().strip('"')
+            name = unquote(encoded.split("'", 2)[-1])
+    if not name:
+        return None
+    return name.replace("\\", "/").rsplit("/", 1)[-1] or None
 
 
 @plugin(

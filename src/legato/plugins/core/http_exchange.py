@@ -28,8 +28,8 @@ from typing import IO, Any, TypeVar
 
 import httpx
 
-from legato.errors import LegatoError
 from legato.plugins.core.http_options import HttpOptions
+from legato.sdk.run_context import TaskError
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ MULTIPART = "multipart/form-data"
 _ERROR_BODY_CHARS = 2000
 
 
-class HttpFailure(LegatoError):
+class HttpFailure(TaskError):
     """An HTTP request failed (transport error or a response code not allowed)."""
 
     def __init__(self, message: str, *, code: int | None = None) -> None:
