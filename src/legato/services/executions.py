@@ -153,9 +153,7 @@ class ExecutionService:
             },
             "execution": {"id": execution_id},
         }
-        return input_values.resolve_inputs(
-            definitions, given, render=_render, variables=variables
-        )
+        return input_values.resolve_inputs(definitions, given, render=_render, variables=variables)
 
     async def _upload_files(
         self, deployed: DeployedFlow, execution_id: str, given: Mapping[str, Any]

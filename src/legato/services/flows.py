@@ -75,9 +75,7 @@ class FlowService:
             deployed.append(DeployedFlow(record, parsed))
         return deployed
 
-    async def load(
-        self, namespace: str, flow_id: str, revision: int | None = None
-    ) -> DeployedFlow:
+    async def load(self, namespace: str, flow_id: str, revision: int | None = None) -> DeployedFlow:
         """A stored revision (the latest when None), parsed; FlowNotFoundError if unknown."""
         if revision is not None:
             cached = self._cache.get((namespace, flow_id, revision))

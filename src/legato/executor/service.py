@@ -1,0 +1,214 @@
+"""The executor daemon: claim an execution's due events, step them, commit the transition.
+
+One pass (``run_once``): ``ExecutorStore.claim_events`` locks executions with due events; for
+each, the events are folded through ``runtime.step`` in queue order, the commands become store
+writes (``effects``), and ``ExecutorStore.commit`` saves the new execution, consumes the events
+and stores the writes atomically. ``run`` repeats passes until stopped, sleeping on the
+in-process ``Wakeup``, the polling interval (100 ms while busy, 500 ms after 30 s idle) or the
+next timer, whichever comes first.
+
+Invariants:
+
+* Crash safety is the store's: an execution is only changed by ``commit``; a crash before it
+  leaves the events queued (and the claim expires), so a restarted executor redoes the step.
+* A step that raises (a bug, never a flow problem) fails the execution with an ERROR log line
+  rather than looping on the same events forever. An execution whose flow revision cannot be
+  loaded fails the same way.
+* Worker interruptions (``KillTaskRuns``) are asked after the commit: a crash in between only
+  lets a doomed task run finish.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from legato._kernel.clock import Clock
+from legato._kernel.ids import new_id
+from legato.errors import LegatoError
+from legato.executor import effects
+from legato.executor.wakeup import Wakeup
+from legato.expressions.platform import Platform
+from legato.model.execution import Execution, StateType
+from legato.runtime import commands, events
+from legato.runtime.step import LogLine, StepContext, Transition
+from legato.services.executions import ExecutionService
+from legato.services.flows import DeployedFlow, FlowService
+from legato.store.protocols import (
+    ExecutionRepository,
+    ExecutorStore,
+    LogEntry,
+    StoredEvent,
+    WorkerQueue,
+)
+
+LOGGER = logging.getLogger("legato.executor")
+
+Step = Callable[[Execution, events.Event, StepContext], Transition]
+PlatformFactory = Callable[[Execution], Platform | None]
+
+
+def _default_step(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
+    from legato.runtime import step as runtime_step
+
+    result: Transition = runtime_step.step(execution, event, ctx)  # type: ignore[attr-defined,unused-ignore]
+    return result
+
+
+@dataclass(frozen=True)
+class ExecutorPorts:
+    """The store ports the executor uses."""
+
+    store: ExecutorStore
+    executions: ExecutionRepository
+    workers: WorkerQueue
+
+
+@dataclass(frozen=True)
+class ExecutorOptions:
+    """Tuning and injected sources of time and ids."""
+
+    clock: Clock
+    executor_id: str = field(default_factory=new_id)
+    ids: Callable[[], str] = new_id
+    batch: int = 100
+    busy_poll: float = 0.1
+    idle_poll: float = 0.5
+    idle_after: float = 30.0
+    step: Step = _default_step
+    platform: PlatformFactory | None = None
+
+
+class Executor:
+    """Runs the pure machine over stored events."""
+
+    def __init__(
+        self,
+        ports: ExecutorPorts,
+        flows: FlowService,
+        creator: ExecutionService,
+        options: ExecutorOptions,
+        wakeup: Wakeup | None = None,
+    ) -> None:
+        self.ports = ports
+        self.flows = flows
+        self.options = options
+        self.wakeup = wakeup or Wakeup()
+        self.effects = effects.Effects(ports.executions, ports.workers, flows, creator, options.ids)
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Finish the current pass and return from ``run``."""
+        self._stopping = True
+        self.wakeup.notify()
+
+    async def run(self) -> None:
+        """Process events until ``stop`` is called."""
+        clock = self.options.clock
+        last_busy = clock.now()
+        while not self._stopping:
+            processed = await self.run_once()
+            now = clock.now()
+            if processed:
+                last_busy = now
+                continue
+            idle = (now - last_busy).total_seconds() > self.options.idle_after
+            timeout = self.options.idle_poll if idle else self.options.busy_poll
+            due = await self.ports.store.next_due()
+            if due is not None:
+                timeout = min(timeout, max(0.0, (due - now).total_seconds()))
+            await self.wakeup.wait(timeout)
+
+    async def run_once(self) -> int:
+        """One pass over due events; returns how many executions were stepped."""
+        now = self.options.clock.now()
+        claimed = await self.ports.store.claim_events(
+            self.options.executor_id, now, self.options.batch
+        )
+        for execution, stored in claimed:
+            try:
+                await self.process(execution, stored)
+            except Exception:
+                LOGGER.exception("executor: execution %s could not be committed", execution.id)
+                await self.ports.store.release(self.options.executor_id, [execution.id])
+                raise
+        return len(claimed)
+
+    async def process(self, execution: Execution, stored: list[StoredEvent]) -> Execution:
+        """Step ``stored`` events of ``execution`` and commit; returns the new execution."""
+        now = self.options.clock.now()
+        stepped, items, lines = await self._step_all(execution, stored, now)
+        writes = await self.effects.apply(stepped, items, now)
+        writes.logs.extend(_entry(stepped, now, line) for line in lines)
+        await self.ports.store.commit(
+            stepped,
+            [event.id for event in stored],
+            jobs=writes.jobs,
+            events=writes.events,
+            logs=writes.logs,
+            new_executions=writes.new_executions,
+        )
+        follow_ups = await self.effects.after_commit(stepped, writes)
+        if follow_ups:
+            await self.ports.store.enqueue(follow_ups)
+        return stepped
+
+    async def _step_all(
+        self, execution: Execution, stored: list[StoredEvent], now: datetime
+    ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
+        try:
+            deployed = await self.flows.load(
+                execution.namespace, execution.flowId, execution.flowRevision
+            )
+        except LegatoError as error:
+            return _failed(execution, now, f"cannot load the flow of the execution: {error}")
+        ctx = await self._context(deployed, execution, now)
+        items: list[commands.Command] = []
+        lines: list[LogLine] = []
+        current = execution
+        for stored_event in stored:
+            try:
+                event = events.event_from_json(stored_event.payload)
+                transition = self.options.step(current, event, ctx)
+            except Exception as error:
+                LOGGER.exception("executor: step failed for execution %s", current.id)
+                failed, more, why = _failed(current, now, f"internal error while stepping: {error}")
+                return failed, [*items, *more], [*lines, *why]
+            current = transition.execution
+            items.extend(transition.commands)
+            lines.extend(transition.logs)
+        return current, items, lines
+
+    async def _context(
+        self, deployed: DeployedFlow, execution: Execution, now: datetime
+    ) -> StepContext:
+        running = 0
+        if deployed.flow.concurrency is not None:
+            running = await self.ports.executions.count_running(
+                execution.namespace, execution.flowId
+            )
+        factory = self.options.platform
+        return StepContext(
+            flow=deployed.flow,
+            now=now,
+            ids=self.options.ids,
+            platform=factory(execution) if factory else None,
+            running_executions=running,
+        )
+
+
+def _failed(
+    execution: Execution, now: datetime, message: str
+) -> tuple[Execution, list[commands.Command], list[LogLine]]:
+    if execution.state.current.is_terminal:
+        return execution, [], [LogLine("ERROR", message)]
+    failed = execution.model_copy(
+        update={"state": execution.state.with_state(StateType.FAILED, now)}
+    )
+    return failed, [commands.ExecutionEnded(StateType.FAILED)], [LogLine("ERROR", message)]
+
+
+def _entry(execution: Execution, now: datetime, line: LogLine) -> LogEntry:
+    return effects.log_entry(execution, now, line.level, line.message, line.task_run_id)
