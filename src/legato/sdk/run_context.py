@@ -145,14 +145,19 @@ class KVEntryView(Protocol):
 class NamespaceKV(Protocol):
     """The KV store of one namespace.
 
-    ``get`` looks the key up in the namespace, then in its parents (``a.b.c`` → ``a.b`` → ``a``);
-    ``put``, ``delete`` and ``list`` concern this namespace only.
+    ``get``, ``put``, ``delete`` and ``list`` concern this namespace only (as Kestra's KV tasks);
+    ``lookup`` also reads the parents (``a.b.c`` → ``a.b`` → ``a``), as ``{{ kv('k') }}`` does.
+    Expired entries are absent. An invalid key raises ``TaskError``.
     """
 
     @property
     def namespace(self) -> str: ...
 
     def get(self, key: str) -> KVEntryView | None: ...
+
+    def lookup(self, key: str) -> KVEntryView | None:
+        """The entry of ``key`` here or in the nearest parent namespace that has it."""
+        ...
 
     def put(
         self,
