@@ -9,12 +9,15 @@ INCLUDE, ``errorOrNullBehavior`` FAIL, ``errorOnMissing`` false).
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import Field, PositiveInt
 
 from legato.model.property import Dyn
+from legato.plugins.core import storage_files, storage_split
 from legato.sdk import RunnableTask, plugin
+from legato.sdk.run_context import RunContext, TaskError
 
 _LEGACY = "io.kestra.core.tasks.storages."
 
@@ -29,6 +32,14 @@ class Write(RunnableTask):
     content: str
     extension: str | None = None
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``: a new file holding the rendered ``content``."""
+        data = ctx.render_string(self.content).encode("utf-8")
+        extension = ctx.render_string(self.extension) if self.extension is not None else ".tmp"
+        path = storage_files.temp_file(ctx, extension)
+        path.write_bytes(data)
+        return {"uri": ctx.storage.put_file(path)}
+
 
 @plugin(
     "io.kestra.plugin.core.storage.Concat",
@@ -41,6 +52,17 @@ class Concat(RunnableTask):
     files: list[str] | str
     separator: str | None = None
     extension: str = ".tmp"
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``: the files in order, each followed by ``separator`` when given."""
+        separator = None if self.separator is None else ctx.render_string(self.separator)
+        path = storage_files.temp_file(ctx, ctx.render_string(self.extension))
+        with path.open("wb") as out:
+            for uri in _uri_list(ctx, self.files, "files"):
+                storage_files.copy_into(ctx, uri, out)
+                if separator is not None:
+                    out.write(separator.encode("utf-8"))
+        return {"uri": ctx.storage.put_file(path)}
 
 
 @plugin(
@@ -55,7 +77,28 @@ class Split(RunnableTask):
     bytes: str | None = None
     partitions: Dyn[PositiveInt] | None = None
     rows: Dyn[PositiveInt] | None = None
+    regexPattern: str | None = None
     separator: str = "\n"
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uris``: the parts, in order (see ``storage_split``)."""
+        source = ctx.render_string(self.from_)
+        rule = storage_split.SplitRule(
+            bytes=_readable_bytes(ctx.render_string(self.bytes)) if self.bytes else None,
+            partitions=None if self.partitions is None else ctx.render_as(self.partitions, int),
+            rows=None if self.rows is None else ctx.render_as(self.rows, int),
+            regex=None if self.regexPattern is None else ctx.render_string(self.regexPattern),
+            separator=ctx.render_string(self.separator),
+        )
+        directory = ctx.working_dir()
+        local = str(ctx.storage.open_local(source))
+        try:
+            parts = storage_split.split_file(
+                local, rule, str(directory), storage_split.extension_of(source)
+            )
+        except ValueError as error:
+            raise TaskError(str(error), retryable=False) from None
+        return {"uris": [ctx.storage.put_file(part) for part in parts]}
 
 
 @plugin(
@@ -69,6 +112,14 @@ class Delete(RunnableTask):
     uri: str
     errorOnMissing: Dyn[bool] = False
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri`` and ``deleted`` (false when the file did not exist)."""
+        uri = ctx.render_string(self.uri)
+        deleted = ctx.storage.delete(uri)
+        if not deleted and ctx.render_as(self.errorOnMissing, bool):
+            raise TaskError(f"Unable to find file '{uri}'", retryable=False)
+        return {"uri": uri, "deleted": deleted}
+
 
 @plugin(
     "io.kestra.plugin.core.storage.Size",
@@ -79,6 +130,10 @@ class Size(RunnableTask):
     """Output the size in bytes of the internal-storage file ``uri``."""
 
     uri: str
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``size``, in bytes."""
+        return {"size": ctx.storage.size(ctx.render_string(self.uri))}
 
 
 @plugin(
@@ -120,6 +175,18 @@ class Reverse(RunnableTask):
     separator: str = "\n"
     charset: str = "UTF-8"
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``: the lines of ``from``, last first, each followed by ``separator``."""
+        source = ctx.render_string(self.from_)
+        charset = ctx.render_string(self.charset)
+        separator = ctx.render_string(self.separator)
+        text = ctx.storage.open_local(source).read_bytes().decode(charset)
+        path = storage_files.temp_file(ctx, storage_split.extension_of(source))
+        with path.open("wb") as out:
+            for line in reversed(storage_files.java_lines(text)):
+                out.write((line + separator).encode(charset))
+        return {"uri": ctx.storage.put_file(path)}
+
 
 @plugin(
     "io.kestra.plugin.core.storage.LocalFiles",
@@ -133,6 +200,12 @@ class LocalFiles(RunnableTask):
     inputs: dict[str, Any] | str | None = None
     outputs: list[str] | None = None
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Write ``inputs`` into the working directory; output ``uris`` of the ``outputs``."""
+        storage_files.write_inputs(ctx, _json_map(ctx, self.inputs, "inputs"))
+        globs = [ctx.render_string(g) for g in self.outputs or []]
+        return {"uris": storage_files.upload_outputs(ctx, globs)}
+
 
 @plugin(
     "io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles",
@@ -144,3 +217,49 @@ class PurgeCurrentExecutionFiles(RunnableTask):
 
     includeChildExecutions: Dyn[bool] = False
     includeStates: Dyn[bool] = False
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uris``: the deleted files of the current execution."""
+        purge = getattr(ctx.storage, "delete_execution_files", None)
+        if purge is None:
+            raise TaskError(
+                "This worker's storage cannot delete the execution's files "
+                "(RunContext.storage.delete_execution_files is missing)",
+                retryable=False,
+            )
+        return {"uris": list(purge())}
+
+
+def _uri_list(ctx: RunContext, value: list[str] | str, name: str) -> list[str]:
+    """A list property given as a list or as a JSON array (rendered), each item rendered."""
+    items: Any = value
+    if isinstance(value, str):
+        rendered = ctx.render(value)
+        try:
+            items = json.loads(rendered) if isinstance(rendered, str) else rendered
+        except json.JSONDecodeError:
+            items = None
+    if not isinstance(items, list):
+        raise TaskError(f"'{name}' must be a list or a JSON array, got {value!r}", retryable=False)
+    return [ctx.render_string(item) for item in items]
+
+
+def _json_map(ctx: RunContext, value: dict[str, Any] | str | None, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    rendered = ctx.render(value)
+    if isinstance(rendered, str):
+        try:
+            rendered = json.loads(rendered)
+        except json.JSONDecodeError:
+            rendered = None
+    if not isinstance(rendered, dict):
+        raise TaskError(f"'{name}' must be a map or a JSON object, got {value!r}", retryable=False)
+    return rendered
+
+
+def _readable_bytes(text: str) -> int:
+    try:
+        return storage_split.readable_bytes(text)
+    except ValueError as error:
+        raise TaskError(str(error), retryable=False) from None
