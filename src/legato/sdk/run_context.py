@@ -124,6 +124,10 @@ class TaskStorage(Protocol):
 
     def delete(self, uri: str) -> bool: ...
 
+    def delete_execution_files(self) -> list[str]:
+        """Delete every file of the current execution; return the deleted URIs."""
+        ...
+
     def namespace_files(self, namespace: str | None = None) -> NamespaceFiles:
         """Namespace files of ``namespace`` (the flow's namespace when None)."""
         ...
@@ -233,6 +237,11 @@ class RunContext(Protocol):
 
     def working_dir(self) -> Path:
         """A private directory for this attempt, created on first call, removed afterwards."""
+        ...
+
+    def load_task(self, definition: Mapping[str, Any]) -> Any:
+        """Validate a task definition (a ``{id, type, …}`` mapping) with the worker's plugin
+        registry and return the task object; an invalid one raises ``TaskError``."""
         ...
 
     def is_killed(self) -> bool:

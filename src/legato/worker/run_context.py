@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from legato._kernel.clock import Clock, SystemClock
 from legato.expressions import Environment
+from legato.model.registry import PluginRegistry
 from legato.sdk.run_context import FlowInfo, MetricType, TaskError, TaskRunInfo
 from legato.store.protocols import FileStorage, KVStore, MetricEntry
 from legato.worker.bridge import Bridge
@@ -33,6 +34,7 @@ from legato.worker.masking import Masker
 from legato.worker.platform import WorkerPlatform
 from legato.worker.secrets import EnvSecrets, SecretNotFound
 from legato.worker.storage import RunStorage, task_run_prefix
+from legato.worker.tasks import load_task
 
 T = TypeVar("T")
 
@@ -48,6 +50,8 @@ class WorkerServices:
     clock: Clock = field(default_factory=SystemClock)
     secrets: EnvSecrets = field(default_factory=EnvSecrets)
     work_root: Path | None = None
+    #: to validate task definitions (``load_task``, e.g. for TemplatedTask); None refuses them
+    registry: PluginRegistry | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,12 @@ class WorkerRunContext:
             root = self._services.work_root
             self._workdir = Path(tempfile.mkdtemp(prefix="legato-", dir=root))
         return self._workdir
+
+    def load_task(self, definition: Mapping[str, Any]) -> Any:
+        registry = self._services.registry
+        if registry is None:
+            raise TaskError("this worker has no plugin registry to validate task definitions")
+        return load_task(definition, registry)
 
     def is_killed(self) -> bool:
         return self.kill_event.is_set()

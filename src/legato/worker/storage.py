@@ -30,12 +30,17 @@ def namespace_path(namespace: str) -> str:
     return namespace.replace(".", "/")
 
 
+def execution_prefix(namespace: str, flow_id: str, execution_id: str) -> str:
+    """The URI prefix of the files of one execution (no trailing slash)."""
+    return f"{SCHEME}/{namespace_path(namespace)}/{slugify(flow_id)}/executions/{execution_id}"
+
+
 def task_run_prefix(
     namespace: str, flow_id: str, execution_id: str, task_id: str, task_run_id: str
 ) -> str:
     """The URI prefix of the files of one task run (no trailing slash)."""
     return (
-        f"{SCHEME}/{namespace_path(namespace)}/{slugify(flow_id)}/executions/{execution_id}"
+        f"{execution_prefix(namespace, flow_id, execution_id)}"
         f"/tasks/{slugify(task_id)}/{task_run_id}"
     )
 
@@ -72,6 +77,12 @@ class RunStorage:
     @property
     def prefix(self) -> str:
         return self._prefix
+
+    def delete_execution_files(self) -> list[str]:
+        root = self._prefix.split("/tasks/", 1)[0] + "/"
+        uris = self._bridge.call(self._files.list(root))
+        self._bridge.call(self._files.delete_prefix(root))
+        return sorted(uris)
 
     def put_file(self, path: Path | str, name: str | None = None) -> str:
         source = Path(path)
