@@ -2,8 +2,9 @@
 
 ``*`` matches within one path segment, ``**`` across segments, ``?`` one character but ``/``,
 ``{a,b}`` one of the alternatives, ``[abc]`` / ``[!abc]`` a character class; ``\\`` escapes the
-next character. Invariant: patterns match whole ``/``-separated relative paths (a leading ``/`` on
-either side is ignored), case-sensitively.
+next character; a ``regex:`` prefix takes a regular expression instead. Invariant: patterns
+match whole ``/``-separated relative paths (a leading ``/`` on either side is ignored),
+case-sensitively.
 """
 
 from __future__ import annotations
@@ -53,6 +54,19 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 
 
 def matches(path: str, patterns: list[str]) -> bool:
-    """True when the relative ``path`` matches one of ``patterns``."""
+    """True when the relative ``path`` matches one of ``patterns``.
+
+    A pattern may carry Java's syntax prefix: ``glob:`` (the default) or ``regex:``. The path is
+    tried with and without a leading ``/`` so ``**/dir/**`` also selects ``dir/`` at the root,
+    as it does on Java's absolute paths.
+    """
     relative = path.lstrip("/")
-    return any(compile_glob(p).match(relative) for p in patterns)
+    return any(_match(pattern, relative) for pattern in patterns)
+
+
+def _match(pattern: str, relative: str) -> bool:
+    if pattern.startswith("regex:"):
+        regex = re.compile(pattern[len("regex:") :])
+        return bool(regex.fullmatch(relative) or regex.fullmatch("/" + relative))
+    compiled = compile_glob(pattern.removeprefix("glob:"))
+    return bool(compiled.match(relative) or compiled.match("/" + relative))
