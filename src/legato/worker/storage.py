@@ -79,7 +79,7 @@ class RunStorage:
         return self._prefix
 
     def delete_execution_files(self) -> list[str]:
-        root = self._prefix.split("/tasks/", 1)[0] + "/"
+        root = self._prefix.rsplit("/tasks/", 1)[0] + "/"
         uris = self._bridge.call(self._files.list(root))
         self._bridge.call(self._files.delete_prefix(root))
         return sorted(uris)

@@ -1,0 +1,311 @@
+"""The worker service: an asyncio loop that claims task-run jobs and runs them in threads.
+
+Invariants:
+
+* At most ``threads`` attempts run at once; a job is claimed only when a slot is free.
+* Every claimed job ends with exactly one ``WorkerQueue.finish`` carrying one
+  ``TaskRunFinished`` event, the attempt's log lines and its metrics (retried a few times when
+  the store fails; a job whose finish never lands is re-queued as stale by the store).
+* A job that runs past its ``timeout`` ends FAILED ("Task timed out after PT…"), a killed one
+  KILLED; in both cases the task's kill event is set so a cooperative task stops, and the
+  result is reported at once (a Python thread cannot be interrupted: a task that ignores the
+  kill event keeps its thread until it returns, its late result is dropped).
+* The worker heartbeats while it runs and re-queues jobs of workers that stopped heartbeating.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from legato._kernel.clock import Clock, SystemClock
+from legato._kernel.ids import new_id
+from legato.expressions import Environment
+from legato.model.execution import StateType
+from legato.model.property import format_duration
+from legato.model.registry import PluginRegistry
+from legato.runtime.commands import DispatchTask
+from legato.runtime.events import TaskRunFinished, to_json
+from legato.store.protocols import FileStorage, KVStore, NewEvent, WorkerJob, WorkerQueue
+from legato.worker.bridge import Bridge
+from legato.worker.execute import AttemptOutcome, describe, run_attempt
+from legato.worker.logs import LEVELS
+from legato.worker.run_context import Attempt, WorkerRunContext, WorkerServices
+from legato.worker.secrets import EnvSecrets
+
+log = logging.getLogger(__name__)
+
+_DISPATCH_FIELDS = {f.name for f in dataclasses.fields(DispatchTask)}
+
+
+class WakeSignal(Protocol):
+    """A hint that jobs were queued (``executor.wakeup.Wakeup`` fits)."""
+
+    async def wait(self, timeout: float) -> bool: ...
+
+
+class KillSource(Protocol):
+    """Where a worker learns that task runs it holds were killed (polled at each heartbeat)."""
+
+    async def killed(self, worker_id: str) -> Sequence[str]: ...
+
+
+@dataclass
+class WorkerOptions:
+    """How a worker runs, and what it is given besides the store ports."""
+
+    worker_id: str = field(default_factory=lambda: "worker-" + new_id())
+    threads: int = 8
+    poll_interval: float = 0.5
+    heartbeat_interval: float = 5.0
+    #: jobs of workers silent for longer than this go back to the queue
+    stale_after: float = 60.0
+    #: how long ``stop`` waits for running attempts before reporting them KILLED
+    drain_timeout: float = 30.0
+    work_root: Path | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    secrets: EnvSecrets = field(default_factory=EnvSecrets)
+    environment: Environment | None = None
+    wakeup: WakeSignal | None = None
+    kills: KillSource | None = None
+
+
+def dispatch_of(job: WorkerJob) -> DispatchTask:
+    """The ``DispatchTask`` a job's payload holds (unknown keys ignored)."""
+    payload = {k: v for k, v in job.payload.items() if k in _DISPATCH_FIELDS}
+    payload.setdefault("execution_id", job.execution_id)
+    payload.setdefault("task_run_id", job.task_run_id)
+    payload.setdefault("attempt", 1)
+    payload.setdefault("variables", {})
+    return DispatchTask(**payload)
+
+
+class _Running:
+    """A job being run: its context and the signal that it was killed."""
+
+    def __init__(self, ctx: WorkerRunContext) -> None:
+        self.ctx = ctx
+        self.killed = asyncio.Event()
+
+
+class Worker:
+    """Claims jobs from ``queue`` and runs them (see the module invariants)."""
+
+    def __init__(
+        self,
+        queue: WorkerQueue,
+        kv: KVStore,
+        files: FileStorage,
+        registry: PluginRegistry,
+        options: WorkerOptions | None = None,
+    ) -> None:
+        self.queue = queue
+        self.kv = kv
+        self.files = files
+        self.registry = registry
+        self.options = options or WorkerOptions()
+        self._running: dict[str, _Running] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+        self._slot_freed = asyncio.Event()
+
+    @property
+    def worker_id(self) -> str:
+        return self.options.worker_id
+
+    @property
+    def running(self) -> list[str]:
+        """Task-run ids of the attempts being run."""
+        return list(self._running)
+
+    def stop(self) -> None:
+        """Ask ``run`` to return once running attempts ended (call on the worker's loop)."""
+        self._stopping.set()
+
+    def kill(self, task_run_ids: Sequence[str]) -> list[str]:
+        """Interrupt these task runs if this worker runs them; return those it ran."""
+        hit = [run_id for run_id in task_run_ids if run_id in self._running]
+        for run_id in hit:
+            self._running[run_id].ctx.kill_event.set()
+            self._running[run_id].killed.set()
+        return hit
+
+    async def run(self) -> None:
+        """Claim and run jobs until ``stop``."""
+        loop = asyncio.get_running_loop()
+        services = self._services(Bridge(loop))
+        pool = ThreadPoolExecutor(self.options.threads, thread_name_prefix="legato-task")
+        beat = asyncio.create_task(self._heartbeats())
+        try:
+            while not self._stopping.is_set():
+                claimed = await self._claim_some(services, pool)
+                if not claimed:
+                    await self._idle()
+            await self._drain()
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def run_until_idle(self, timeout: float = 30.0) -> None:
+        """Run jobs until the queue is empty and nothing runs (for tests and one-shot runs)."""
+        loop = asyncio.get_running_loop()
+        services = self._services(Bridge(loop))
+        with ThreadPoolExecutor(self.options.threads, thread_name_prefix="legato-task") as pool:
+            async with asyncio.timeout(timeout):
+                while await self._claim_some(services, pool) or self._tasks:
+                    if self._tasks:
+                        await asyncio.wait(set(self._tasks), return_when="FIRST_COMPLETED")
+
+    def _services(self, bridge: Bridge) -> WorkerServices:
+        o = self.options
+        return WorkerServices(
+            files=self.files,
+            kv=self.kv,
+            bridge=bridge,
+            environment=o.environment or Environment(clock=o.clock),
+            clock=o.clock,
+            secrets=o.secrets,
+            work_root=o.work_root,
+            registry=self.registry,
+        )
+
+    async def _claim_some(self, services: WorkerServices, pool: ThreadPoolExecutor) -> int:
+        free = self.options.threads - len(self._tasks)
+        if free <= 0:
+            return 0
+        jobs = await self.queue.claim(self.worker_id, free)
+        for job in jobs:
+            task = asyncio.create_task(self._handle(job, services, pool))
+            self._tasks.add(task)
+            task.add_done_callback(self._job_done)
+        return len(jobs)
+
+    def _job_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slot_freed.set()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("worker job handler crashed", exc_info=task.exception())
+
+    async def _idle(self) -> None:
+        """Wait for new jobs (wake-up or poll interval), a free slot, or ``stop``."""
+        waits: list[asyncio.Task[Any]] = [
+            asyncio.create_task(self._stopping.wait()),
+            asyncio.create_task(self._slot_freed.wait()),
+        ]
+        wakeup = self.options.wakeup
+        if wakeup is not None and len(self._tasks) < self.options.threads:
+            waits.append(asyncio.create_task(wakeup.wait(self.options.poll_interval)))
+        await asyncio.wait(waits, timeout=self.options.poll_interval, return_when="FIRST_COMPLETED")
+        for waiter in waits:
+            waiter.cancel()
+        self._slot_freed.clear()
+
+    async def _drain(self) -> None:
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=self.options.drain_timeout)
+        if pending:
+            self.kill(list(self._running))
+            await asyncio.wait(pending)
+
+    async def _heartbeats(self) -> None:
+        every = self.options.heartbeat_interval
+        while True:
+            now = self.options.clock.now()
+            try:
+                await self.queue.heartbeat(self.worker_id, now)
+                await self.queue.requeue_stale(now - timedelta(seconds=self.options.stale_after))
+                if self.options.kills is not None:
+                    self.kill(await self.options.kills.killed(self.worker_id))
+            except Exception:
+                log.exception("worker %s: heartbeat failed", self.worker_id)
+            await asyncio.sleep(every)
+
+    async def _handle(
+        self, job: WorkerJob, services: WorkerServices, pool: ThreadPoolExecutor
+    ) -> None:
+        try:
+            dispatch = dispatch_of(job)
+        except (TypeError, ValueError) as error:
+            failed = AttemptOutcome(
+                StateType.FAILED, None, f"Invalid worker job: {describe(error)}"
+            )
+            await self._report(job, int(job.payload.get("attempt", 1)), failed, None)
+            return
+        ctx = WorkerRunContext(services, _attempt(dispatch))
+        running = _Running(ctx)
+        self._running[dispatch.task_run_id] = running
+        try:
+            outcome = await self._outcome(dispatch, running, pool)
+        finally:
+            self._running.pop(dispatch.task_run_id, None)
+        await self._report(job, dispatch.attempt, outcome, ctx)
+
+    async def _outcome(
+        self, dispatch: DispatchTask, running: _Running, pool: ThreadPoolExecutor
+    ) -> AttemptOutcome:
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(pool, run_attempt, dispatch.task, running.ctx, self.registry)
+        killed = asyncio.create_task(running.killed.wait())
+        waiters: set[asyncio.Future[Any]] = {work, killed}
+        try:
+            done, _ = await asyncio.wait(
+                waiters, timeout=dispatch.timeout_seconds, return_when="FIRST_COMPLETED"
+            )
+        finally:
+            killed.cancel()
+        if work in done:
+            return work.result()
+        running.ctx.kill_event.set()
+        if killed in done:
+            running.ctx.logger.warn("Task killed")
+            return AttemptOutcome(StateType.KILLED, None, "Task killed", False)
+        limit = format_duration(timedelta(seconds=dispatch.timeout_seconds or 0))
+        message = f"Task timed out after {limit}"
+        running.ctx.logger.error(message)
+        return AttemptOutcome(StateType.FAILED, None, message, True)
+
+    async def _report(
+        self, job: WorkerJob, attempt: int, outcome: AttemptOutcome, ctx: WorkerRunContext | None
+    ) -> None:
+        finished = TaskRunFinished(
+            task_run_id=job.task_run_id,
+            attempt=attempt,
+            state=outcome.state,
+            outputs=outcome.outputs,
+            error=outcome.error,
+            retryable=outcome.retryable,
+            worker_id=self.worker_id,
+        )
+        event = NewEvent(job.execution_id, to_json(finished))
+        logs = ctx.logger.lines if ctx is not None else []
+        metrics = list(ctx.metrics) if ctx is not None else []
+        for delay in (0.0, 0.2, 1.0, 5.0):
+            await asyncio.sleep(delay)
+            try:
+                await self.queue.finish(job.id, [event], logs, metrics)
+                return
+            except Exception:
+                log.exception("worker %s: cannot report job %s", self.worker_id, job.id)
+
+
+def _attempt(dispatch: DispatchTask) -> Attempt:
+    level = dispatch.task.get("logLevel")
+    return Attempt(
+        execution_id=dispatch.execution_id,
+        task_run_id=dispatch.task_run_id,
+        task_id=str(dispatch.task.get("id", "")),
+        attempt=dispatch.attempt,
+        variables=dispatch.variables,
+        log_level=level if isinstance(level, str) and level.upper() in LEVELS else None,
+    )
