@@ -220,14 +220,7 @@ class PurgeCurrentExecutionFiles(RunnableTask):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Output ``uris``: the deleted files of the current execution."""
-        purge = getattr(ctx.storage, "delete_execution_files", None)
-        if purge is None:
-            raise TaskError(
-                "This worker's storage cannot delete the execution's files "
-                "(RunContext.storage.delete_execution_files is missing)",
-                retryable=False,
-            )
-        return {"uris": list(purge())}
+        return {"uris": ctx.storage.delete_execution_files()}
 
 
 def _uri_list(ctx: RunContext, value: list[str] | str, name: str) -> list[str]:

@@ -189,12 +189,6 @@ def test_purge_current_execution_files(ctx: FakeRunContext) -> None:
     assert ctx.storage.exists(other) and not ctx.storage.exists(mine)
 
 
-def test_purge_without_storage_support_fails(ctx: FakeRunContext) -> None:
-    ctx.storage.delete_execution_files = None  # type: ignore[assignment,method-assign]
-    with pytest.raises(TaskError, match="delete_execution_files"):
-        run(ctx, "PurgeCurrentExecutionFiles")
-
-
 @pytest.mark.parametrize(
     ("pattern", "path", "expected"),
     [
