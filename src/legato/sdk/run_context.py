@@ -253,6 +253,31 @@ class RunContext(Protocol):
         ...
 
 
+FALSY = frozenset({"false", "0", "-0", ""})
+
+
+def is_truthy(rendered: Any) -> bool:
+    """Kestra's truthiness of a rendered condition: ``false``, ``0``, ``-0`` and ``""`` (after
+    trimming) are false, every other text is true (so ``"False"`` is true); None is false."""
+    if rendered is None:
+        return False
+    if isinstance(rendered, bool):
+        return rendered
+    return str(rendered).strip() not in FALSY
+
+
+def render_leaves(ctx: RunContext, value: Any) -> Any:
+    """Render every string inside ``value`` (keys too) as text, keeping its structure: Kestra's
+    rendering of a map or list property (``OutputValues.values``)."""
+    if isinstance(value, str):
+        return ctx.render_string(value)
+    if isinstance(value, Mapping):
+        return {ctx.render_string(str(k)): render_leaves(ctx, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [render_leaves(ctx, v) for v in value]
+    return value
+
+
 def outputs_of(value: Mapping[str, Any] | None) -> dict[str, Any]:
     """The outputs a ``run`` returned, as a plain dict (None means none)."""
     return dict(value) if value is not None else {}

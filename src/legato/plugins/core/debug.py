@@ -1,11 +1,15 @@
 """Core debug tasks: ``debug.Return`` (render a value as output) and the deprecated
-``debug.Echo`` (log a rendered message)."""
+``debug.Echo`` (log a rendered message). Both run: Return outputs ``value`` (null without
+``format``) and counts its ``length`` as Kestra does."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from legato.model.property import Dyn
 from legato.plugins.core.values import LogLevel
 from legato.sdk import RunnableTask, plugin
+from legato.sdk.run_context import RunContext
 
 
 @plugin(
@@ -17,6 +21,14 @@ class Return(RunnableTask):
     """Render a templated value and return it as the ``value`` output."""
 
     format: str | None = None
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Output ``value``: the rendered ``format`` (logged at DEBUG)."""
+        value = None if self.format is None else ctx.render_string(self.format)
+        if value is not None:
+            ctx.logger.debug(value)
+        ctx.metric("length", len(value or ""))
+        return {"value": value}
 
 
 @plugin(
@@ -30,3 +42,9 @@ class Echo(RunnableTask):
 
     format: str
     level: Dyn[LogLevel] = "INFO"
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Write the rendered ``format`` at ``level``; no outputs."""
+        level = ctx.render_string(self.level)
+        ctx.logger.log(level, ctx.render_string(self.format))
+        return None

@@ -3,11 +3,13 @@
 Invariants: ``Pause.delay`` is the deprecated name of ``pauseDuration``: it is accepted, copied
 into ``pauseDuration`` (as Kestra's setter does) and noted as a deprecation; giving both with
 different values is an error. ``onResume`` holds input definitions (validated as flow inputs).
-``Pause.tasks`` is deprecated but accepted.
+``Pause.tasks`` is deprecated but accepted. ``Sleep`` runs on a worker (a runnable task in
+Kestra): it waits for ``duration`` and stops early when the task run is killed.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import ValidationInfo, model_validator
@@ -17,6 +19,7 @@ from legato.model.property import Duration, Dyn
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import note_deprecation
 from legato.sdk import RunnableTask, Tasks, plugin
+from legato.sdk.run_context import RunContext, TaskError
 
 
 @plugin(
@@ -54,3 +57,11 @@ class Sleep(RunnableTask):
     """Wait for ``duration``."""
 
     duration: Dyn[Duration]
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Wait for the rendered ``duration``; no outputs."""
+        duration = ctx.render_as(self.duration, timedelta)
+        if duration.total_seconds() < 0:
+            raise TaskError(f"Sleep duration must not be negative, got {duration}", retryable=False)
+        ctx.wait_killed(duration.total_seconds())
+        return None
