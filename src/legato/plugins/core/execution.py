@@ -8,14 +8,17 @@ in the executor (``runs_in_executor``); the others run on a worker. ``Assert.con
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from legato.model.property import Dyn
-from legato.plugins.core import values
+from legato.plugins.core import platform_ports, values
 from legato.plugins.core.values import ExecutionState
 from legato.sdk import RunnableTask, plugin
+from legato.sdk.run_context import RunContext, TaskError
 
 
 @plugin(
@@ -122,6 +125,56 @@ class PurgeExecutions(RunnableTask):
     purgeMetric: Dyn[bool] = True
     purgeStorage: Dyn[bool] = True
     batchSize: Dyn[int] | None = None
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Purge through the worker's ``executions`` port; output the four counts."""
+        purger = platform_ports.execution_purger(ctx)
+        start = None if self.startDate is None else _zoned(ctx.render(self.startDate), "startDate")
+        states = None if self.states is None else ctx.render_as(self.states, list[str])
+        request = platform_ports.PurgeRequest(
+            end_date=_zoned(ctx.render(self.endDate), "endDate"),
+            start_date=start,
+            namespace=ctx.render_string(self.namespace) or None,
+            flow_id=ctx.render_string(self.flowId) or None,
+            states=None if states is None else tuple(states),
+            executions=ctx.render_as(self.purgeExecution, bool),
+            logs=ctx.render_as(self.purgeLog, bool),
+            metrics=ctx.render_as(self.purgeMetric, bool),
+            storage=ctx.render_as(self.purgeStorage, bool),
+            batch_size=100 if self.batchSize is None else ctx.render_as(self.batchSize, int),
+        )
+        if request.flow_id and not request.namespace:
+            raise TaskError("PurgeExecutions needs 'namespace' with 'flowId'", retryable=False)
+        result = purger.purge(request)
+        return {
+            "executionsCount": result.executions,
+            "logsCount": result.logs,
+            "storagesCount": result.storages,
+            "metricsCount": result.metrics,
+        }
+
+
+_ZONE_ID = re.compile(r"\[[^\]]+\]$")
+
+
+def _zoned(value: Any, name: str) -> datetime:
+    """A rendered date as Java's ``ZonedDateTime.parse`` reads it (``[Zone/Id]`` suffix
+    dropped); a date alone is its midnight UTC, a local time is read as UTC."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    else:
+        text = _ZONE_ID.sub("", str(value).strip()).replace("Z", "+00:00")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise TaskError(
+                f"'{name}' must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z, "
+                f"got '{value}'",
+                retryable=False,
+            ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @plugin(
