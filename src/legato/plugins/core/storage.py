@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, PositiveInt
 
 from legato.model.property import Dyn
-from legato.plugins.core import storage_files, storage_split
+from legato.plugins.core import storage_files, storage_items, storage_split
 from legato.sdk import RunnableTask, plugin
 from legato.sdk.run_context import RunContext, TaskError
 
@@ -150,6 +150,14 @@ class FilterItems(RunnableTask):
     filterType: Dyn[Literal["INCLUDE", "EXCLUDE"]] = "INCLUDE"
     errorOrNullBehavior: Dyn[Literal["FAIL", "INCLUDE", "EXCLUDE"]] = "FAIL"
 
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``, ``processedItemsTotal`` and ``droppedItemsTotal``."""
+        filter_type = ctx.render_string(self.filterType).upper()
+        on_error = ctx.render_string(self.errorOrNullBehavior).upper()
+        source = ctx.render_string(self.from_)
+        keep = filter_type == "INCLUDE"
+        return storage_items.filter_items(ctx, source, self.filterCondition, keep, on_error)
+
 
 @plugin(
     "io.kestra.plugin.core.storage.DeduplicateItems",
@@ -161,6 +169,10 @@ class DeduplicateItems(RunnableTask):
 
     from_: str = Field(alias="from")
     expr: str
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``, ``numKeys``, ``processedItemsTotal`` and ``droppedItemsTotal``."""
+        return storage_items.deduplicate_items(ctx, ctx.render_string(self.from_), self.expr)
 
 
 @plugin(

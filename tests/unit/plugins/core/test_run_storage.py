@@ -1,6 +1,7 @@
-"""Storage tasks run: Write, Concat, Split, Delete, Size, Reverse, LocalFiles and
-PurgeCurrentExecutionFiles, with Kestra's outputs and file layouts (expected values follow
-Kestra's own tests: SplitTest, ReverseTest, ConcatTest)."""
+"""Storage tasks run: Write, Concat, Split, Delete, Size, Reverse, LocalFiles,
+PurgeCurrentExecutionFiles, FilterItems and DeduplicateItems, with Kestra's outputs and file
+layouts (expected values follow Kestra's own tests and examples: SplitTest, ReverseTest,
+ConcatTest, the DeduplicateItems and FilterItems examples)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from core_support import task
 from run_support import EXECUTION_PREFIX, FakeRunContext
 
+from legato.expressions.filters.ion import from_ion
 from legato.plugins.core import globs, storage_files, storage_split
 from legato.sdk.run_context import TaskError
 
@@ -212,3 +214,81 @@ def test_globs_follow_java_path_matcher(pattern: str, path: str, expected: bool)
 )
 def test_java_lines(text: str, lines: list[str]) -> None:
     assert storage_files.java_lines(text) == lines
+
+
+ORDERS = [
+    ("1", "Kelly Olsen", "kelly@example.com", "20"),
+    ("2", "Miguel Moore", "mccarthylee@example.net", "14"),
+    ("3", "Kelly Olsen", "kelly@example.com", "20"),
+    ("4", "Jessica White", "jessica@example.com", "12"),
+    ("5", "Jessica White", "jessica@example.com", "12"),
+]
+
+
+def orders_ion(ctx: FakeRunContext) -> str:
+    """Kestra's DeduplicateItems example data, as CsvToIon writes it (text columns)."""
+    rows = [
+        f'{{order_id:"{o}",customer_name:"{n}",customer_email:"{e}",product_id:"{p}"}}'
+        for o, n, e, p in ORDERS
+    ]
+    return upload(ctx, rows, "orders.ion")
+
+
+def ion_order_ids(ctx: FakeRunContext, uri: str) -> list[str]:
+    return [row["order_id"] for row in from_ion(ctx.storage.get_bytes(uri).decode())]
+
+
+def test_filter_items_include(ctx: FakeRunContext) -> None:
+    outputs = run(
+        ctx,
+        "FilterItems",
+        **{"from": orders_ion(ctx), "filterCondition": "{{ (product_id | number) == 20 }}"},
+    )
+    assert outputs["uri"].endswith(".ion")
+    assert (outputs["processedItemsTotal"], outputs["droppedItemsTotal"]) == (5, 3)
+    assert ion_order_ids(ctx, outputs["uri"]) == ["1", "3"]
+
+
+def test_filter_items_exclude(ctx: FakeRunContext) -> None:
+    outputs = run(
+        ctx,
+        "FilterItems",
+        **{
+            "from": orders_ion(ctx),
+            "filterCondition": "{{ customer_name == 'Kelly Olsen' }}",
+            "filterType": "EXCLUDE",
+        },
+    )
+    assert ion_order_ids(ctx, outputs["uri"]) == ["2", "4", "5"]
+
+
+def test_filter_items_error_fails_by_default(ctx: FakeRunContext) -> None:
+    with pytest.raises(TaskError, match="errorOrNullBehavior"):
+        run(ctx, "FilterItems", **{"from": orders_ion(ctx), "filterCondition": "{{ missing }}"})
+
+
+@pytest.mark.parametrize(("behavior", "kept"), [("INCLUDE", 5), ("EXCLUDE", 0)])
+def test_filter_items_error_behavior(ctx: FakeRunContext, behavior: str, kept: int) -> None:
+    outputs = run(
+        ctx,
+        "FilterItems",
+        **{
+            "from": orders_ion(ctx),
+            "filterCondition": "{{ missing }}",
+            "errorOrNullBehavior": behavior,
+        },
+    )
+    assert len(ion_order_ids(ctx, outputs["uri"])) == kept
+    assert outputs["droppedItemsTotal"] == 5 - kept
+
+
+def test_deduplicate_items_keeps_last_of_each_key(ctx: FakeRunContext) -> None:
+    outputs = run(
+        ctx, "DeduplicateItems", **{"from": orders_ion(ctx), "expr": "{{ customer_email }}"}
+    )
+    assert ion_order_ids(ctx, outputs["uri"]) == ["2", "3", "5"]
+    assert (outputs["numKeys"], outputs["processedItemsTotal"], outputs["droppedItemsTotal"]) == (
+        3,
+        5,
+        2,
+    )
