@@ -74,6 +74,8 @@ class Effects:
         self.flows = flows
         self.creator = creator
         self.ids = ids
+        #: interrupts task runs claimed by an in-process worker (``Worker.kill``), if any
+        self.interrupt: Callable[[Sequence[str]], object] | None = None
 
     async def apply(
         self, execution: Execution, items: Sequence[commands.Command], now: datetime
@@ -85,10 +87,13 @@ class Effects:
         return writes
 
     async def after_commit(self, execution: Execution, writes: Writes) -> list[NewEvent]:
-        """Ask workers to drop jobs of killed task runs; events for jobs that never started."""
+        """Drop queued jobs of killed task runs (reported KILLED here) and interrupt the
+        claimed ones (their worker reports them); returns the events to enqueue."""
         if not writes.kills:
             return []
         still_running = set(await self.workers.cancel(writes.kills))
+        if still_running and self.interrupt is not None:
+            self.interrupt(sorted(still_running))
         dropped = [run_id for run_id in writes.kills if run_id not in still_running]
         return [_killed(execution, run_id) for run_id in dropped]
 

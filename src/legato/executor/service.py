@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from legato import runtime
 from legato._kernel.clock import Clock
 from legato._kernel.ids import new_id
 from legato.errors import LegatoError
@@ -51,10 +52,7 @@ PlatformFactory = Callable[[Execution], Platform | None]
 
 
 def _default_step(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
-    from legato.runtime import step as runtime_step
-
-    result: Transition = runtime_step.step(execution, event, ctx)  # type: ignore[attr-defined,unused-ignore]
-    return result
+    return runtime.step(execution, event, ctx)
 
 
 @dataclass(frozen=True)

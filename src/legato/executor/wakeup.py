@@ -103,8 +103,10 @@ class NotifyingWorkerQueue:
         self.inner = inner
         self._executor = executor
 
-    async def claim(self, worker_id: str, limit: int) -> list[WorkerJob]:
-        return await self.inner.claim(worker_id, limit)
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        return await self.inner.claim(worker_id, limit, now)
 
     async def heartbeat(self, worker_id: str, now: datetime) -> None:
         await self.inner.heartbeat(worker_id, now)
