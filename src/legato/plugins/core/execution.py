@@ -14,10 +14,13 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from legato.model.execution import StateType
 from legato.model.property import Dyn
 from legato.plugins.core import platform_ports, values
+from legato.plugins.core.flow.base import render_labels
 from legato.plugins.core.values import ExecutionState
 from legato.sdk import RunnableTask, plugin
+from legato.sdk.flowable import ExecutionUpdate, FlowableContext
 from legato.sdk.run_context import RunContext, TaskError
 
 
@@ -44,6 +47,15 @@ class Exit(RunnableTask):
 
     state: Dyn[Literal["SUCCESS", "WARNING", "KILLED", "FAILED", "CANCELED"]] = "SUCCESS"
 
+    def update_execution(self, ctx: FlowableContext) -> ExecutionUpdate:
+        """End the execution in ``state`` (Kestra's CANCELED is the CANCELLED state)."""
+        state = str(ctx.render(self.state))
+        if state not in ("SUCCESS", "WARNING", "KILLED", "FAILED", "CANCELED"):
+            raise ValueError(
+                f"Exit state must be SUCCESS, WARNING, KILLED, FAILED or CANCELED, got {state!r}"
+            )
+        return ExecutionUpdate(exit_state=StateType("CANCELLED" if state == "CANCELED" else state))
+
 
 @plugin(
     "io.kestra.plugin.core.execution.Assert",
@@ -67,6 +79,10 @@ class Labels(RunnableTask):
     runs_in_executor: ClassVar[bool] = True
 
     labels: values.Labels
+
+    def update_execution(self, ctx: FlowableContext) -> ExecutionUpdate:
+        """Add or replace the rendered labels on the execution."""
+        return ExecutionUpdate(labels=render_labels(ctx, self.labels))
 
 
 @plugin(

@@ -13,9 +13,13 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from legato.model.execution import StateType
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
 from legato.sdk import Tasks, plugin
+from legato.sdk.flowable import FlowableContext, NextRun, sequence_decision, value_text
+
+_FALSY = frozenset({"false", "0", "-0", ""})
 
 
 @plugin(
@@ -29,6 +33,15 @@ class If(BranchingTask):
     condition: str
     then: NonEmptyTasks
     else_: Tasks | None = Field(None, alias="else")
+
+    def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
+        text = value_text(ctx.render(self.condition)).strip()
+        return {"evaluationResult": text not in _FALSY}
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        chosen = (ctx.task_run.outputs or {}).get("evaluationResult")
+        tasks = self.then if chosen else (self.else_ or [])
+        return sequence_decision(ctx, tasks, self.errors, self.finally_)
 
 
 @plugin(
@@ -50,6 +63,20 @@ class Switch(BranchingTask):
         if isinstance(cases, dict):
             return {_as_text(key): value for key, value in cases.items()}
         return cases
+
+    def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
+        value = value_text(ctx.render(self.value))
+        matched = self.cases is not None and value in self.cases
+        return {"value": value, "defaults": not matched}
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        outputs = ctx.task_run.outputs or {}
+        cases = self.cases or {}
+        if outputs.get("defaults", True):
+            tasks = self.defaults or []
+        else:
+            tasks = cases[str(outputs.get("value"))]
+        return sequence_decision(ctx, tasks, self.errors, self.finally_)
 
     @model_validator(mode="after")
     def _needs_a_branch(self) -> Switch:

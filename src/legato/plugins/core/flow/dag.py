@@ -12,10 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, NonNegativeInt, field_validator, model_validator
 
+from legato.model.execution import StateType
 from legato.model.property import Dyn
 from legato.model.violations import PropertyError
 from legato.plugins.core.flow.base import BranchingTask
 from legato.sdk import AnyTask, plugin
+from legato.sdk.flowable import FlowableContext, NextRun, with_handlers, worst
+
+_PASSED = frozenset({StateType.SUCCESS, StateType.WARNING, StateType.SKIPPED})
+_FAILED = frozenset({StateType.FAILED, StateType.KILLED, StateType.CANCELLED})
 
 
 class DagTask(BaseModel):
@@ -38,6 +43,27 @@ class Dag(BranchingTask):
     concurrent: Dyn[NonNegativeInt] = 0
     onChildFailure: Dyn[Literal["CONTINUE", "CANCELLED", "FAILED"]] = "CONTINUE"
     tasks: list[DagTask]
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        value = ctx.task_run.value
+        nodes = [node for node in self.tasks if not node.task.disabled]
+        disabled = {node.task.id for node in self.tasks if node.task.disabled}
+        runs = {node.task.id: ctx.child(node.task.id, value) for node in nodes}
+        states = [run.state.current for run in runs.values() if run is not None]
+        busy = sum(1 for state in states if not state.is_terminal)
+        failed = any(state in _FAILED for state in states)
+        limit = int(ctx.render(self.concurrent))
+        nexts: list[NextRun] = []
+        if not failed:
+            for node in nodes:
+                if runs[node.task.id] is not None or (limit and busy >= limit):
+                    continue
+                deps = [d for d in node.dependsOn or [] if d not in disabled]
+                if all((r := runs.get(d)) is not None and r.state.current in _PASSED for d in deps):
+                    nexts.append(NextRun(node.task, value))
+                    busy += 1
+        done = not nexts and busy == 0 and (failed or len(states) == len(nodes))
+        return with_handlers(ctx, (done, worst(states), nexts), self.errors, self.finally_)
 
     @field_validator("tasks")
     @classmethod

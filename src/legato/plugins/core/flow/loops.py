@@ -9,15 +9,57 @@ LoopUntil's ``checkFrequency`` defaults (interval PT1M, no maximum).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
-from legato.model.property import Duration, Dyn
+from legato.model.execution import StateType
+from legato.model.property import Duration, Dyn, parse_duration
+from legato.model.tasks import Task
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
 from legato.sdk import plugin
+from legato.sdk.flowable import (
+    Branch,
+    FlowableContext,
+    NextRun,
+    branch_status,
+    concurrent_decision,
+    enabled,
+    loop_values,
+    sequential_next,
+    value_text,
+    with_handlers,
+)
+
+#: rendered loop branches per (task object, task run id): values are rendered once per run
+_BRANCHES: dict[tuple[int, str], tuple[object, list[Branch]]] = {}
+
+
+def loop_branches(
+    owner: object, ctx: FlowableContext, values: Any, tasks: Sequence[Task]
+) -> list[Branch]:
+    """One branch of ``tasks`` per loop value (``taskrun.value`` text, ``iteration`` index)."""
+    key = (id(owner), ctx.task_run.id)
+    cached = _BRANCHES.get(key)
+    if cached is not None and cached[0] is owner:
+        return cached[1]
+    kept = enabled(tasks)
+    branches = [Branch(kept, value_text(v), i) for i, v in enumerate(loop_values(ctx, values))]
+    if len(_BRANCHES) > 1024:
+        _BRANCHES.clear()
+    _BRANCHES[key] = (owner, branches)
+    return branches
+
+
+def loop_decision(
+    task: BranchingTask, ctx: FlowableContext, branches: list[Branch], limit: int
+) -> tuple[list[NextRun], StateType | None]:
+    """Kestra's each-loop: branches side by side, ``limit`` at a time (0 = all)."""
+    return concurrent_decision(ctx, branches, limit, task.errors, task.finally_)
+
 
 #: a list of values, or a string (JSON array or expression) rendering to one
 LoopValues = list[Any] | dict[str, Any] | str
@@ -33,6 +75,10 @@ class ForEach(BranchingTask):
     values: LoopValues
     concurrencyLimit: Dyn[NonNegativeInt] = 1
     tasks: NonEmptyTasks
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        branches = loop_branches(self, ctx, self.values, self.tasks)
+        return loop_decision(self, ctx, branches, int(ctx.render(self.concurrencyLimit)))
 
 
 @plugin(
@@ -63,6 +109,9 @@ class EachSequential(BranchingTask):
     value: LoopValues
     tasks: NonEmptyTasks
 
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        return loop_decision(self, ctx, loop_branches(self, ctx, self.value, self.tasks), 1)
+
 
 @plugin(
     "io.kestra.plugin.core.flow.EachParallel",
@@ -76,6 +125,10 @@ class EachParallel(BranchingTask):
     value: LoopValues
     concurrent: NonNegativeInt = 0
     tasks: NonEmptyTasks
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        branches = loop_branches(self, ctx, self.value, self.tasks)
+        return loop_decision(self, ctx, branches, self.concurrent)
 
 
 def _positive(delta: timedelta) -> timedelta:
@@ -109,3 +162,72 @@ class LoopUntil(BranchingTask):
     failOnMaxReached: Dyn[bool] = False
     checkFrequency: CheckFrequency = Field(default_factory=CheckFrequency)
     tasks: NonEmptyTasks
+
+    def _iteration(self, ctx: FlowableContext) -> int:
+        """The number of the latest iteration started (0 before the first)."""
+        return max((run.iteration or 0 for run in ctx.children()), default=0)
+
+    def _settings(self, ctx: FlowableContext) -> tuple[int | None, timedelta | None, timedelta]:
+        check = self.checkFrequency
+        max_iterations = ctx.render(check.maxIterations)
+        return (
+            int(max_iterations) if max_iterations is not None else None,
+            _duration(ctx.render(check.maxDuration)),
+            _duration(ctx.render(check.interval)) or timedelta(minutes=1),
+        )
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        iteration = self._iteration(ctx)
+        branch = Branch(enabled(self.tasks), ctx.task_run.value, iteration)
+        if iteration == 0:
+            return [NextRun(branch.tasks[0], branch.value, 1)], None
+        done, state = branch_status(ctx, branch)
+        if not done:
+            return sequential_next(ctx, branch), None
+        outcome = self._outcome(ctx, iteration, state)
+        if outcome is None:
+            return [], None
+        return with_handlers(ctx, (True, outcome, []), self.errors, self.finally_)
+
+    def _outcome(self, ctx: FlowableContext, iteration: int, state: StateType) -> StateType | None:
+        """The final state after ``iteration`` ended in ``state``, None to loop again."""
+        if state in (StateType.FAILED, StateType.KILLED):
+            return state
+        if value_text(ctx.render(self.condition)).strip() not in ("false", "0", "-0", ""):
+            return state
+        max_iterations, max_duration, _ = self._settings(ctx)
+        started = ctx.task_run.state.startDate
+        reached = (max_iterations is not None and iteration >= max_iterations) or (
+            max_duration is not None and ctx.now - started >= max_duration
+        )
+        if not reached:
+            return None
+        return StateType.FAILED if bool(ctx.render(self.failOnMaxReached)) else StateType.SUCCESS
+
+    def wake_at(self, ctx: FlowableContext) -> datetime | None:
+        """The next iteration starts ``interval`` after the previous one ended."""
+        iteration = self._iteration(ctx)
+        runs = [r for r in ctx.children() if r.iteration == iteration]
+        if not runs or any(not r.state.current.is_terminal for r in runs):
+            return None
+        ended = max(r.state.histories[-1].date for r in runs)
+        return ended + self._settings(ctx)[2]
+
+    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
+        nexts, final = self.decide(ctx)
+        if nexts or final is not None or self._iteration(ctx) == 0:
+            return nexts
+        due = self.wake_at(ctx)
+        if due is not None and ctx.now >= due:
+            first = enabled(self.tasks)[0]
+            return [NextRun(first, ctx.task_run.value, self._iteration(ctx) + 1)]
+        return []
+
+    def final_outputs(self, ctx: FlowableContext) -> dict[str, Any]:
+        return {"iterationCount": self._iteration(ctx)}
+
+
+def _duration(value: Any) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return parse_duration(str(value))

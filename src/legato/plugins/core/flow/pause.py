@@ -15,10 +15,12 @@ from typing import Any, Literal
 from pydantic import ValidationInfo, model_validator
 
 from legato.model import inputs
-from legato.model.property import Duration, Dyn
+from legato.model.execution import StateType
+from legato.model.property import Duration, Dyn, parse_duration
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import note_deprecation
 from legato.sdk import RunnableTask, Tasks, plugin
+from legato.sdk.flowable import FlowableContext, NextRun, PausePlan, sequence_decision
 from legato.sdk.run_context import RunContext, TaskError
 
 
@@ -35,6 +37,20 @@ class Pause(BranchingTask):
     behavior: Dyn[Literal["RESUME", "WARN", "FAIL", "CANCEL"]] = "RESUME"
     onResume: list[inputs.AnyInput] | None = None
     tasks: Tasks | None = None
+
+    def pause_plan(self, ctx: FlowableContext) -> PausePlan:
+        """Wait ``pauseDuration`` then apply ``behavior``; else wait for a resume, failing
+        after the legacy task ``timeout`` when one is set."""
+        if self.pauseDuration is not None:
+            return PausePlan(
+                _duration(ctx.render(self.pauseDuration)), str(ctx.render(self.behavior))
+            )
+        if self.timeout is not None:
+            return PausePlan(_duration(ctx.render(self.timeout)), "FAIL")
+        return PausePlan(None, "RESUME")
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        return sequence_decision(ctx, self.tasks or [], self.errors, self.finally_)
 
     @model_validator(mode="before")
     @classmethod
@@ -65,3 +81,7 @@ class Sleep(RunnableTask):
             raise TaskError(f"Sleep duration must not be negative, got {duration}", retryable=False)
         ctx.wait_killed(duration.total_seconds())
         return None
+
+
+def _duration(value: Any) -> timedelta:
+    return value if isinstance(value, timedelta) else parse_duration(str(value))

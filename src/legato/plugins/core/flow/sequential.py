@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from pydantic import NonNegativeInt
 
+from legato.model.execution import StateType
 from legato.model.property import Dyn
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
 from legato.sdk import plugin
+from legato.sdk.flowable import (
+    Branch,
+    FlowableContext,
+    NextRun,
+    concurrent_decision,
+    enabled,
+    sequence_decision,
+)
 
 
 @plugin(
@@ -23,6 +32,9 @@ class Sequential(BranchingTask):
     """Run tasks one after the other."""
 
     tasks: NonEmptyTasks
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        return sequence_decision(ctx, self.tasks, self.errors, self.finally_)
 
 
 @plugin(
@@ -36,6 +48,12 @@ class Parallel(BranchingTask):
     tasks: NonEmptyTasks
     concurrent: Dyn[NonNegativeInt] = 0
 
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        value = ctx.task_run.value
+        branches = [Branch([task], value) for task in enabled(self.tasks)]
+        limit = int(ctx.render(self.concurrent))
+        return concurrent_decision(ctx, branches, limit, self.errors, self.finally_)
+
 
 @plugin(
     "io.kestra.plugin.core.flow.AllowFailure",
@@ -46,3 +64,9 @@ class AllowFailure(BranchingTask):
     """Run tasks sequentially; a failing child makes the group end in WARNING, not FAILED."""
 
     tasks: NonEmptyTasks
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        nexts, state = sequence_decision(ctx, self.tasks, self.errors, self.finally_)
+        if state == StateType.FAILED:
+            state = StateType.WARNING
+        return nexts, state

@@ -20,11 +20,13 @@ from pydantic import (
     model_validator,
 )
 
+from legato.model.execution import StateType
 from legato.model.property import Dyn
 from legato.plugins.core import values
-from legato.plugins.core.flow.base import BranchingTask
+from legato.plugins.core.flow.base import BranchingTask, render_labels
 from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import FlowableTask, plugin
+from legato.sdk.flowable import FlowableContext, NextRun, SubflowRequest
 
 RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
 
@@ -55,6 +57,34 @@ class Subflow(FlowableTask):
         return note_deprecated_properties(
             data, info, {"outputs": "declare 'outputs' on the subflow itself"}
         )
+
+    def subflow_request(self, ctx: FlowableContext) -> SubflowRequest:
+        """The child execution: namespace, flow id, inputs and labels rendered."""
+        schedule = ctx.render(self.scheduleDate)
+        if isinstance(schedule, str):
+            from datetime import datetime
+
+            schedule = datetime.fromisoformat(schedule.replace("Z", "+00:00"))
+        return SubflowRequest(
+            namespace=str(ctx.render(self.namespace)),
+            flow_id=str(ctx.render(self.flowId)),
+            revision=self.revision,
+            inputs=dict(ctx.render(self.inputs or {})),
+            labels=render_labels(ctx, self.labels),
+            wait=self.wait,
+            transmit_failed=self.transmitFailed,
+            schedule_date=schedule,
+            inherit_labels=bool(ctx.render(self.inheritLabels)),
+        )
+
+    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
+        return []
+
+    def final_state(self, ctx: FlowableContext) -> StateType | None:
+        return None
+
+    def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
+        return None
 
 
 class Batch(BaseModel):

@@ -8,7 +8,7 @@ the child is named in the message; no child sets ``workerGroup``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -47,6 +47,9 @@ class NamespaceFiles(BaseModel):
 )
 class WorkingDirectory(Sequential):
     """Run runnable ``tasks`` one after the other in one shared working directory."""
+
+    #: the whole group runs as one worker job (children are reported by the worker)
+    dispatch_as_group: ClassVar[bool] = True
 
     cache: Cache | None = None
     namespaceFiles: NamespaceFiles | None = None

@@ -1,0 +1,145 @@
+"""Rendering inside a step: the variables of a task run and the ``FlowableContext`` given to
+flowables.
+
+Invariants:
+
+* Variables are built lazily: a flowable that renders nothing (a literal ForEach list, a plain
+  Sequential) costs no variable building. ``Renderer`` caches the execution-wide parts
+  (``outputs``, ``tasks``) until the book changes.
+* Strings without markup are returned as they are; strings inside lists and maps are rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from legato import expressions
+from legato.expressions import has_markup
+from legato.model import run_variables
+from legato.model.execution import State, StateType, TaskRun
+from legato.model.tasks import Task
+from legato.runtime.book import Book
+from legato.runtime.step import StepContext
+
+#: the synthetic parent of the flow's top-level task lists
+ROOT_ID = ""
+
+
+def root_run(book: Book, at: datetime) -> TaskRun:
+    """A stand-in task run for the flow's own lists (never stored)."""
+    execution = book.execution
+    return TaskRun(
+        id=ROOT_ID,
+        executionId=execution.id,
+        namespace=execution.namespace,
+        flowId=execution.flowId,
+        taskId="",
+        state=State.of(StateType.RUNNING, at),
+    )
+
+
+class Renderer:
+    """Builds render variables for task runs of one book, caching execution-wide parts."""
+
+    def __init__(self, book: Book, ctx: StepContext, envs: dict[str, Any] | None = None) -> None:
+        self.book = book
+        self.ctx = ctx
+        self.envs = envs or {}
+        self._cache: tuple[int, dict[str, Any], dict[str, Any]] | None = None
+
+    def _shared(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        version = self.book.data_version
+        if self._cache is None or self._cache[0] != version:
+            execution = self.book.freeze()
+            self._cache = (
+                version,
+                run_variables.execution_outputs(execution),
+                run_variables.task_states(execution),
+            )
+        return self._cache[1], self._cache[2]
+
+    def variables(self, task: Task | None, run: TaskRun | None) -> dict[str, Any]:
+        """The render context of ``run`` of ``task`` (of the execution when both are None)."""
+        outputs, states = self._shared()
+        execution = self.book.head()
+        if task is None or run is None or run.id == ROOT_ID:
+            variables = run_variables.execution_variables(
+                self.ctx.flow, execution, envs=self.envs, outputs=outputs
+            )
+            variables["tasks"] = states
+            return variables
+        return run_variables.task_run_variables(
+            self.ctx.flow,
+            execution,
+            task,
+            run,
+            envs=self.envs,
+            outputs=outputs,
+            states=states,
+            by_id=self.book.runs,
+        )
+
+    def render(self, source: Any, task: Task | None, run: TaskRun | None) -> Any:
+        """``source`` rendered (typed) for ``run``; containers rendered item by item."""
+        if not _needs_render(source):
+            return source
+        variables = self.variables(task, run)
+        return _render(source, variables, self.ctx)
+
+    def render_text(self, source: str, task: Task | None, run: TaskRun | None) -> str:
+        """``source`` rendered to text for ``run``."""
+        if not has_markup(source):
+            return source
+        return expressions.render(source, self.variables(task, run), platform=self.ctx.platform)
+
+
+def _needs_render(source: Any) -> bool:
+    if isinstance(source, str):
+        return has_markup(source)
+    if isinstance(source, list | tuple):
+        return any(_needs_render(item) for item in source)
+    if isinstance(source, dict):
+        return any(_needs_render(item) for item in source.values())
+    return False
+
+
+def _render(source: Any, variables: dict[str, Any], ctx: StepContext) -> Any:
+    if isinstance(source, str):
+        return expressions.render_typed(source, variables, platform=ctx.platform)
+    if isinstance(source, list | tuple):
+        return [_render(item, variables, ctx) for item in source]
+    if isinstance(source, dict):
+        return {key: _render(item, variables, ctx) for key, item in source.items()}
+    return source
+
+
+class FlowableView:
+    """The ``FlowableContext`` of one flowable task run (or of the flow's own lists)."""
+
+    def __init__(self, book: Book, renderer: Renderer, task: Task | None, run: TaskRun) -> None:
+        self._book = book
+        self._renderer = renderer
+        self._task = task
+        self._run = run
+        self._parent_id = None if run.id == ROOT_ID else run.id
+
+    @property
+    def task_run(self) -> TaskRun:
+        return self._run
+
+    @property
+    def now(self) -> datetime:
+        return self._renderer.ctx.now
+
+    def children(self) -> Sequence[TaskRun]:
+        return self._book.children_of(self._parent_id)
+
+    def child(
+        self, task_id: str, value: str | None, iteration: int | None = None
+    ) -> TaskRun | None:
+        return self._book.child(self._parent_id, task_id, value, iteration)
+
+    def render(self, source: Any) -> Any:
+        return self._renderer.render(source, self._task, self._run)

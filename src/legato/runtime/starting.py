@@ -1,0 +1,189 @@
+"""Starting a CREATED task run: ``runIf``, then by kind — dispatch to a worker, run in the
+executor (Labels, Exit), pause, start a subflow, or open a flowable.
+
+Invariants:
+
+* ``runIf`` is rendered to text first: ``false``, ``0``, ``-0`` and ``""`` (surrounding blanks
+  ignored) mean SKIPPED; any other text runs the task; a render error means FAILED.
+* A dispatched task run gets a new attempt (CREATED) and one ``DispatchTask`` holding the
+  task's JSON, the render variables and the timeout in seconds.
+* A task whose class sets ``dispatch_as_group`` (WorkingDirectory) is dispatched whole, even
+  though it is a flowable.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from legato.expressions import has_markup
+from legato.model.execution import Label, StateType, TaskRun
+from legato.model.property import parse_duration
+from legato.model.tasks import Task
+from legato.runtime.commands import DispatchTask, KillTaskRuns, ScheduleTimer, StartSubflow
+from legato.runtime.context import FlowableView
+from legato.runtime.events import TimerFired
+from legato.sdk import flowable
+
+if TYPE_CHECKING:
+    from legato.runtime.machine import Machine
+
+FALSY = frozenset({"false", "0", "-0", ""})
+_JSON_CACHE: dict[int, tuple[Task, dict[str, Any]]] = {}
+
+
+def is_truthy(text: str) -> bool:
+    """Kestra's truthiness of a rendered condition."""
+    return text.strip() not in FALSY
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    """The task as JSON (cached per task object)."""
+    cached = _JSON_CACHE.get(id(task))
+    if cached is not None and cached[0] is task:
+        return cached[1]
+    data = task.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if len(_JSON_CACHE) > 4096:
+        _JSON_CACHE.clear()
+    _JSON_CACHE[id(task)] = (task, data)
+    return data
+
+
+def start(machine: Machine, run: TaskRun, task: Task) -> None:
+    """Start the freshly created ``run`` of ``task``."""
+    from legato.runtime.machine import DECISION_ERRORS
+
+    if machine.book.current == StateType.KILLING:
+        machine.set_run_state(run, StateType.KILLED)
+        return
+    try:
+        if not _run_if(machine, run, task):
+            machine.set_run_state(run, StateType.SKIPPED)
+            return
+        _start_by_kind(machine, run, task)
+    except DECISION_ERRORS as error:
+        current = machine.book.get(run.id) or run
+        machine.fail_run(current, f"task '{task.id}' could not start: {error}")
+
+
+def _run_if(machine: Machine, run: TaskRun, task: Task) -> bool:
+    condition = task.runIf
+    if condition is True or condition == "true":
+        return True
+    if isinstance(condition, bool):
+        return condition
+    text = str(condition)
+    if has_markup(text):
+        text = machine.renderer.render_text(text, task, run)
+    return is_truthy(text)
+
+
+def _start_by_kind(machine: Machine, run: TaskRun, task: Task) -> None:
+    if getattr(type(task), "dispatch_as_group", False) or not type(task).runs_in_executor:
+        dispatch(machine, run, task)
+        return
+    view = FlowableView(machine.book, machine.renderer, task, run)
+    if isinstance(task, flowable.ExecutionUpdating):
+        _update_execution(machine, run, task.update_execution(view))
+    elif isinstance(task, flowable.Pausing):
+        _pause(machine, run, task.pause_plan(view))
+    elif isinstance(task, flowable.SubflowStarting):
+        _start_subflow(machine, run, task.subflow_request(view))
+    elif isinstance(task, flowable.Flowable):
+        outputs = task.flowable_outputs(view)
+        run = machine.set_run_state(run, StateType.RUNNING, outputs=outputs)
+        machine.mark(run.id)
+    else:
+        machine.fail_run(run, f"task '{task.id}' ({task.type}) cannot run in the executor")
+
+
+def timeout_seconds(machine: Machine, run: TaskRun, task: Task) -> float | None:
+    """The task's ``timeout`` in seconds (rendered when it is an expression)."""
+    timeout = task.timeout
+    if timeout is None:
+        return None
+    if isinstance(timeout, timedelta):
+        return timeout.total_seconds()
+    rendered = machine.renderer.render(str(timeout), task, run)
+    if isinstance(rendered, timedelta):
+        return rendered.total_seconds()
+    return parse_duration(str(rendered)).total_seconds()
+
+
+def dispatch(machine: Machine, run: TaskRun, task: Task) -> None:
+    """Queue a new attempt of ``run`` on a worker."""
+    timeout = timeout_seconds(machine, run, task)
+    run = machine.add_attempt(run)
+    variables = machine.renderer.variables(task, run)
+    machine.commands.append(
+        DispatchTask(
+            execution_id=run.executionId,
+            task_run_id=run.id,
+            attempt=len(run.attempts),
+            task=task_json(task),
+            variables=variables,
+            timeout_seconds=timeout,
+        )
+    )
+
+
+def _update_execution(machine: Machine, run: TaskRun, update: flowable.ExecutionUpdate) -> None:
+    if update.labels:
+        labels = {label.key: label.value for label in machine.book.head().labels}
+        labels.update(dict(update.labels))
+        machine.book.update(labels=tuple(Label(key=k, value=v) for k, v in labels.items()))
+    if update.exit_state is None:
+        machine.set_run_state(run, StateType.SUCCESS)
+        return
+    exit_execution(machine, run, update.exit_state)
+
+
+def exit_execution(machine: Machine, run: TaskRun, state: StateType) -> None:
+    """The Exit task: end the execution in ``state`` now; running task runs are killed."""
+    from legato.runtime import ending
+
+    machine.set_run_state(run, state)
+    running = []
+    for other in list(machine.book.active()):
+        if other.id == run.id:
+            continue
+        task = machine.task_of(other)
+        if task is not None and not type(task).runs_in_executor and other.attempts:
+            running.append(other.id)
+        machine.set_run_state(other, StateType.KILLED if state == StateType.KILLED else state)
+    if running:
+        machine.commands.append(KillTaskRuns(tuple(running)))
+    ending.end_execution(machine, state, render_outputs=False)
+
+
+def _pause(machine: Machine, run: TaskRun, plan: flowable.PausePlan) -> None:
+    machine.set_run_state(run, StateType.PAUSED)
+    machine.book.set_state(StateType.PAUSED, machine.now)
+    if plan.duration is not None:
+        machine.commands.append(
+            ScheduleTimer(machine.now + plan.duration, TimerFired(f"pause:{plan.behavior}", run.id))
+        )
+
+
+def _start_subflow(machine: Machine, run: TaskRun, request: flowable.SubflowRequest) -> None:
+    machine.set_run_state(run, StateType.RUNNING)
+    labels = request.labels
+    if request.inherit_labels:
+        inherited = tuple(
+            (label.key, label.value)
+            for label in machine.book.head().labels
+            if not label.key.startswith("system.")
+        )
+        labels = (*inherited, *labels)
+    machine.commands.append(
+        StartSubflow(
+            task_run_id=run.id,
+            namespace=request.namespace,
+            flow_id=request.flow_id,
+            revision=request.revision,
+            inputs=request.inputs,
+            labels=labels,
+            wait=request.wait,
+            schedule_date=request.schedule_date,
+        )
+    )

@@ -1,0 +1,348 @@
+"""The executor-side protocol of flowable tasks, and the helpers most flowables are built from.
+
+A flowable (Sequential, If, ForEach…) never runs on a worker: the pure runtime asks it, each time
+something happened below it, which child task runs to create next (``next_runs``) and whether it
+is done (``final_state``). The runtime creates the task runs, dispatches them and calls back.
+
+Invariants:
+
+* Flowables are pure: they read the execution only through ``FlowableContext`` and never change
+  it; the same context gives the same answer.
+* A child is identified by ``(task id, value)`` under its parent task run; ``next_runs`` never
+  returns a child that already has a task run.
+* The state rule is Kestra's: the worst state of the ``tasks`` branch (KILLED > FAILED > WARNING
+  > PAUSED > SUCCESS); ``errors`` and ``finally`` never decide it. ``errors`` run when the
+  ``tasks`` branch failed; ``finally`` runs after ``tasks`` (and ``errors``) ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from legato.model.execution import SEVERITY, StateType, TaskRun
+from legato.model.tasks import Task
+
+_FAILED = frozenset({StateType.FAILED, StateType.KILLED, StateType.CANCELLED})
+
+
+@dataclass(frozen=True)
+class NextRun:
+    """A child task run to create: ``task`` for loop ``value`` (None outside loops)."""
+
+    task: Task
+    value: str | None = None
+    iteration: int | None = None
+    items: str | None = None
+
+
+class FlowableContext(Protocol):
+    """What a flowable may read while deciding: its own task run, its children, expressions."""
+
+    @property
+    def task_run(self) -> TaskRun:
+        """The flowable's own task run."""
+        ...
+
+    @property
+    def now(self) -> datetime:
+        """The time of the decision."""
+        ...
+
+    def children(self) -> Sequence[TaskRun]:
+        """The direct child task runs of this flowable, in creation order."""
+        ...
+
+    def child(
+        self, task_id: str, value: str | None, iteration: int | None = None
+    ) -> TaskRun | None:
+        """The child task run of ``task_id`` for ``value`` (and loop ``iteration``), if any."""
+        ...
+
+    def render(self, source: Any) -> Any:
+        """``source`` rendered with this task run's variables, keeping native types for a lone
+        ``{{ expr }}``; strings inside lists and maps are rendered too. Raises
+        ``ExpressionEvaluationError``."""
+        ...
+
+
+@runtime_checkable
+class Flowable(Protocol):
+    """A task the executor decides: it creates children and says when it is done."""
+
+    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
+        """Child task runs to create now (possibly none)."""
+        ...
+
+    def final_state(self, ctx: FlowableContext) -> StateType | None:
+        """The terminal state of the flowable when it is done, None while it is not."""
+        ...
+
+    def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
+        """Outputs stored on the flowable's task run when it starts (If ``evaluationResult``…)."""
+        ...
+
+
+def worst(states: Sequence[StateType]) -> StateType:
+    """The worst of ``states`` by Kestra's order; SUCCESS for none. CANCELLED counts as
+    FAILED for ordering but is kept when it is the worst."""
+    result = StateType.SUCCESS
+    rank = 0
+    for state in states:
+        level = SEVERITY.get(state, 3 if state == StateType.CANCELLED else 0)
+        if level > rank:
+            result, rank = state, level
+    if result == StateType.SKIPPED:
+        return StateType.SUCCESS
+    return result
+
+
+def value_text(value: Any) -> str:
+    """A loop value as ``taskrun.value``: strings as they are, maps and lists as JSON, other
+    scalars as Java writes them (``true``, ``1``, ``1.5``)."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def loop_values(ctx: FlowableContext, values: Any) -> list[Any]:
+    """Render ``values`` (a list, or an expression / JSON array text) into a list."""
+    import json
+
+    rendered = ctx.render(values)
+    if isinstance(rendered, str):
+        try:
+            rendered = json.loads(rendered)
+        except ValueError as error:
+            raise ValueError(f"values must be a list or a JSON array, got {rendered!r}") from error
+    if isinstance(rendered, dict):
+        return [{"key": k, "value": v} for k, v in rendered.items()]
+    if not isinstance(rendered, list):
+        raise ValueError(f"values must be a list or a JSON array, got {rendered!r}")
+    return rendered
+
+
+@dataclass(frozen=True)
+class PausePlan:
+    """How a started Pause waits: for ``duration`` (None = until resumed), then ``behavior``
+    (RESUME, WARN, FAIL, CANCEL)."""
+
+    duration: timedelta | None = None
+    behavior: str = "RESUME"
+
+
+@dataclass(frozen=True)
+class SubflowRequest:
+    """The child execution a Subflow task run starts."""
+
+    namespace: str
+    flow_id: str
+    revision: int | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    labels: tuple[tuple[str, str], ...] = ()
+    wait: bool = True
+    transmit_failed: bool = True
+    schedule_date: datetime | None = None
+    #: copy the parent execution's labels (system ones excepted) before ``labels``
+    inherit_labels: bool = False
+
+
+@dataclass(frozen=True)
+class ExecutionUpdate:
+    """What an executor-run task (Labels, Exit) changes on the execution."""
+
+    labels: tuple[tuple[str, str], ...] = ()
+    exit_state: StateType | None = None
+
+
+@runtime_checkable
+class Pausing(Protocol):
+    """A task that pauses the execution when it starts (Pause)."""
+
+    def pause_plan(self, ctx: FlowableContext) -> PausePlan:
+        """How to wait."""
+        ...
+
+
+@runtime_checkable
+class SubflowStarting(Protocol):
+    """A task that starts a child execution (Subflow)."""
+
+    def subflow_request(self, ctx: FlowableContext) -> SubflowRequest:
+        """The child execution to start."""
+        ...
+
+
+@runtime_checkable
+class ExecutionUpdating(Protocol):
+    """A task the executor runs itself to change the execution (Labels, Exit)."""
+
+    def update_execution(self, ctx: FlowableContext) -> ExecutionUpdate:
+        """The change to apply; the task run ends SUCCESS unless an exit state is given."""
+        ...
+
+
+@runtime_checkable
+class Waking(Protocol):
+    """A flowable that waits between rounds of children (LoopUntil)."""
+
+    def wake_at(self, ctx: FlowableContext) -> datetime | None:
+        """When to be asked again although no child changed (None: no timer)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Branch:
+    """An ordered task list run for one loop value (None outside loops)."""
+
+    tasks: Sequence[Task]
+    value: str | None = None
+    iteration: int | None = None
+
+
+def enabled(tasks: Sequence[Task] | None) -> list[Task]:
+    """The tasks that are not ``disabled``."""
+    return [t for t in tasks or () if not t.disabled]
+
+
+def branch_runs(ctx: FlowableContext, branch: Branch) -> list[TaskRun | None]:
+    """The child task run of each task of ``branch`` (None when not created yet)."""
+    return [ctx.child(t.id, branch.value, branch.iteration) for t in branch.tasks]
+
+
+def sequential_next(ctx: FlowableContext, branch: Branch) -> list[NextRun]:
+    """The next task of a sequential list: the first one without a run, once every earlier one
+    ended without failing."""
+    for task, run in zip(branch.tasks, branch_runs(ctx, branch), strict=True):
+        if run is None:
+            return [NextRun(task, branch.value, branch.iteration)]
+        state = run.state.current
+        if not state.is_terminal or state in _FAILED:
+            return []
+    return []
+
+
+def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType]:
+    """``(done, worst state)`` of a sequential list: done when every task ended, or when one
+    failed and nothing of the list still runs."""
+    runs = branch_runs(ctx, branch)
+    states = [r.state.current for r in runs if r is not None]
+    if any(not s.is_terminal for s in states):
+        return False, worst(states)
+    finished = len(states) == len(runs) or any(s in _FAILED for s in states)
+    return finished, worst(states)
+
+
+def branches_next(ctx: FlowableContext, branches: Sequence[Branch], limit: int) -> list[NextRun]:
+    """Next runs of branches run side by side, at most ``limit`` branches in progress (0 = no
+    limit); no new branch starts after one failed."""
+    nexts: list[NextRun] = []
+    busy = 0
+    failed = False
+    for branch in branches:
+        runs = branch_runs(ctx, branch)
+        if runs and runs[0] is None:
+            if failed or (limit and busy >= limit):
+                break
+            busy += 1
+            nexts.append(NextRun(branch.tasks[0], branch.value, branch.iteration))
+            continue
+        done, state = branch_status(ctx, branch)
+        failed = failed or state in _FAILED
+        if not done:
+            busy += 1
+            nexts.extend(sequential_next(ctx, branch))
+    return nexts
+
+
+def branches_status(ctx: FlowableContext, branches: Sequence[Branch]) -> tuple[bool, StateType]:
+    """``(done, worst state)`` of branches run side by side: done when every started branch is
+    done and either all started or one failed."""
+    states: list[StateType] = []
+    all_started = True
+    all_done = True
+    for branch in branches:
+        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration) is None:
+            all_started = False
+            continue
+        done, state = branch_status(ctx, branch)
+        states.append(state)
+        all_done = all_done and done
+    state = worst(states)
+    return all_done and (all_started or state in _FAILED), state
+
+
+def with_handlers(
+    ctx: FlowableContext,
+    main: tuple[bool, StateType, list[NextRun]],
+    errors: Sequence[Task] | None,
+    finally_: Sequence[Task] | None,
+) -> tuple[list[NextRun], StateType | None]:
+    """Chain ``errors`` (when the main branch failed) and ``finally`` after a main branch given
+    as ``(done, state, next runs)``; returns the runs to create and the final state when done."""
+    done, state, nexts = main
+    if not done:
+        return nexts, None
+    value = ctx.task_run.value
+    if state in _FAILED and enabled(errors):
+        handler = Branch(enabled(errors), value)
+        handled, _ = branch_status(ctx, handler)
+        if not handled:
+            return sequential_next(ctx, handler), None
+    tail = Branch(enabled(finally_), value)
+    if tail.tasks:
+        ended, _ = branch_status(ctx, tail)
+        if not ended:
+            return sequential_next(ctx, tail), None
+    return [], state
+
+
+def sequence_decision(
+    ctx: FlowableContext,
+    tasks: Sequence[Task],
+    errors: Sequence[Task] | None = None,
+    finally_: Sequence[Task] | None = None,
+) -> tuple[list[NextRun], StateType | None]:
+    """Kestra's ``resolveSequentialNexts`` + ``resolveState`` for a plain task list: the runs to
+    create and, when everything ended, the state. The children inherit the parent's value."""
+    branch = Branch(enabled(tasks), ctx.task_run.value)
+    if not branch.tasks:
+        return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
+    done, state = branch_status(ctx, branch)
+    nexts = [] if done else sequential_next(ctx, branch)
+    return with_handlers(ctx, (done, state, nexts), errors, finally_)
+
+
+def concurrent_decision(
+    ctx: FlowableContext,
+    branches: Sequence[Branch],
+    limit: int,
+    errors: Sequence[Task] | None = None,
+    finally_: Sequence[Task] | None = None,
+) -> tuple[list[NextRun], StateType | None]:
+    """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach)."""
+    kept = [b for b in branches if b.tasks]
+    if not kept:
+        return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
+    done, state = branches_status(ctx, kept)
+    nexts = [] if done else branches_next(ctx, kept, limit)
+    return with_handlers(ctx, (done, state, nexts), errors, finally_)
+
+
+def apply_allowances(task: Task, state: StateType) -> StateType:
+    """``allowFailure`` (FAILED → WARNING) then ``allowWarning`` (WARNING → SUCCESS)."""
+    if task.allowFailure and state == StateType.FAILED:
+        state = StateType.WARNING
+    if task.allowWarning and state == StateType.WARNING:
+        state = StateType.SUCCESS
+    return state
