@@ -18,10 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from legato.errors import LegatoError
 from legato.model.execution import Execution, StateType
+
+
+class StoreConflictError(LegatoError):
+    """A write clashed with stored data (a duplicate execution or job id); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,10 @@ class ExecutionRepository(Protocol):
     async def delete(self, execution_id: str) -> bool: ...
 
 
+#: how long an executor's claim on an execution holds without a commit or release
+LOCK_TIMEOUT = timedelta(seconds=60)
+
+
 class ExecutorStore(Protocol):
     """The executor's queue of events and its atomic commit of transitions."""
 
@@ -179,7 +188,10 @@ class ExecutorStore(Protocol):
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
     ) -> list[tuple[Execution, list[StoredEvent]]]:
-        """Due events grouped by execution, each execution locked for ``executor_id``."""
+        """Due events grouped by execution, each execution locked for ``executor_id``.
+
+        Executions are returned in the order of their oldest due event, events in insertion
+        order. A lock older than ``LOCK_TIMEOUT`` (its executor died) no longer holds."""
         ...
 
     async def commit(
@@ -193,7 +205,10 @@ class ExecutorStore(Protocol):
         new_executions: Sequence[Execution] = (),
     ) -> None:
         """Atomically: save ``execution``, delete ``consumed`` events, enqueue ``jobs`` and
-        ``events``, append ``logs``, create ``new_executions``; then unlock the execution."""
+        ``events``, append ``logs``, create ``new_executions``; then unlock the execution.
+
+        Raises StoreConflictError (and writes nothing) when a job id or a new execution id
+        already exists."""
         ...
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
@@ -208,7 +223,14 @@ class ExecutorStore(Protocol):
 class WorkerQueue(Protocol):
     """Worker jobs: claimed, heartbeated, finished, re-queued when their worker died."""
 
-    async def claim(self, worker_id: str, limit: int) -> list[WorkerJob]: ...
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        """Up to ``limit`` unclaimed jobs, oldest first, now owned by ``worker_id``.
+
+        ``now`` (the wall clock when None) is the claim time: a claimed job whose worker never
+        heartbeated is stale once its claim time is older than the stale delay."""
+        ...
 
     async def heartbeat(self, worker_id: str, now: datetime) -> None: ...
 
@@ -219,7 +241,10 @@ class WorkerQueue(Protocol):
         logs: Sequence[LogEntry] = (),
         metrics: Sequence[MetricEntry] = (),
     ) -> None:
-        """Atomically: delete the job, enqueue its result events, append logs and metrics."""
+        """Atomically: delete the job, enqueue its result events, append logs and metrics.
+
+        A job that no longer exists (already finished by a worker it was re-queued to) is
+        ignored with its events, so a result is reported once."""
         ...
 
     async def requeue_stale(self, older_than: datetime) -> int:
@@ -227,7 +252,8 @@ class WorkerQueue(Protocol):
         ...
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
-        """Remove unclaimed jobs of these task runs; return the ids still claimed by workers."""
+        """Remove unclaimed jobs of these task runs; return the task run ids still claimed by
+        workers (they finish or are killed by their worker)."""
         ...
 
 

@@ -1,0 +1,64 @@
+"""Rules every store adapter applies the same way: log level order, namespace scoping, the
+execution states that count as running, the label text searched by SQL adapters, JSON text.
+
+Invariants: ``labels_text`` encodes each label as ``\\x1fkey=value\\x1f`` with the separator
+never appearing inside keys or values, so a LIKE on one encoded label matches exactly that label.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from legato.model.execution import Label, StateType
+
+#: Kestra's log levels, least severe first
+LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
+
+#: states of executions that hold a concurrency slot
+RUNNING_STATES = (StateType.RUNNING, StateType.PAUSED, StateType.RESTARTED, StateType.KILLING)
+
+SEPARATOR = "\x1f"
+
+
+def level_rank(level: str) -> int:
+    """The position of ``level`` in ``LEVELS`` (``WARNING`` reads as ``WARN``); unknown is INFO."""
+    name = level.upper()
+    if name == "WARNING":
+        name = "WARN"
+    return LEVELS.index(name) if name in LEVELS else LEVELS.index("INFO")
+
+
+def in_namespace(namespace: str, scope: str | None) -> bool:
+    """Whether ``namespace`` is ``scope`` or one of its children (any when ``scope`` is None)."""
+    return scope is None or namespace == scope or namespace.startswith(scope + ".")
+
+
+def label_token(key: str, value: str) -> str:
+    """One label as searched inside ``labels_text``."""
+    clean_key = key.replace(SEPARATOR, " ")
+    clean_value = value.replace(SEPARATOR, " ")
+    return f"{SEPARATOR}{clean_key}={clean_value}{SEPARATOR}"
+
+
+def labels_text(labels: Iterable[Label]) -> str:
+    """All labels as one searchable text column."""
+    return "".join(label_token(label.key, label.value) for label in labels)
+
+
+def has_labels(labels: Iterable[Label], wanted: dict[str, str] | None) -> bool:
+    """Whether every wanted key has the wanted value among ``labels``."""
+    if not wanted:
+        return True
+    present = {(label.key, label.value) for label in labels}
+    return all((key, value) in present for key, value in wanted.items())
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text; raises TypeError for values that are not JSON-like."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str) -> Any:
+    return json.loads(text)

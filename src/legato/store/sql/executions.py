@@ -1,0 +1,156 @@
+"""Executions in SQL: the Kestra JSON document plus the columns searches filter on.
+
+Invariants: ``execution_row`` derives every column from the document, so the columns never
+disagree with it; searches order by start date then id, newest first; a namespace filter also
+matches child namespaces (Kestra's prefix semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from legato.model.execution import Execution, StateType
+from legato.store import rules
+from legato.store.protocols import ExecutionQuery, NewEvent, StoreConflictError
+from legato.store.sql.database import Database
+from legato.store.sql.schema import execution_locks, executions, executor_events
+
+
+def execution_row(execution: Execution) -> dict[str, Any]:
+    """The ``executions`` row of ``execution``."""
+    state = execution.state
+    return {
+        "id": execution.id,
+        "namespace": execution.namespace,
+        "flow_id": execution.flowId,
+        "state": state.current.value,
+        "start_date": state.startDate,
+        "end_date": state.endDate,
+        "labels": rules.labels_text(execution.labels),
+        "document": rules.dumps(execution.to_json()),
+    }
+
+
+def read_execution(document: str) -> Execution:
+    return Execution.model_validate(rules.loads(document))
+
+
+def event_rows(events: Sequence[NewEvent]) -> list[dict[str, Any]]:
+    return [
+        {"execution_id": e.execution_id, "payload": rules.dumps(e.payload), "due_at": e.due_at}
+        for e in events
+    ]
+
+
+async def insert_executions(conn: AsyncConnection, items: Sequence[Execution]) -> None:
+    """Insert new executions; StoreConflictError when an id exists (caller rolls back)."""
+    if not items:
+        return
+    try:
+        await conn.execute(executions.insert(), [execution_row(e) for e in items])
+    except IntegrityError as error:
+        ids = [e.id for e in items]
+        raise StoreConflictError(f"an execution id among {ids} already exists") from error
+
+
+class SqlExecutions:
+    """``ExecutionRepository`` over the ``executions`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, execution_id: str) -> Execution | None:
+        query = sa.select(executions.c.document).where(executions.c.id == execution_id)
+        async with self._db.read() as conn:
+            document = (await conn.execute(query)).scalar_one_or_none()
+        return read_execution(document) if document is not None else None
+
+    async def create(self, execution: Execution, events: Sequence[NewEvent] = ()) -> None:
+        async with self._db.write() as conn:
+            await insert_executions(conn, [execution])
+            if events:
+                await conn.execute(executor_events.insert(), event_rows(events))
+
+    async def search(self, query: ExecutionQuery) -> tuple[list[Execution], int]:
+        where = _filters(query)
+        page = (
+            sa.select(executions.c.document)
+            .where(*where)
+            .order_by(executions.c.start_date.desc(), executions.c.id.desc())
+            .limit(query.size)
+            .offset((query.page - 1) * query.size)
+        )
+        count = sa.select(sa.func.count()).select_from(executions).where(*where)
+        async with self._db.read() as conn:
+            documents = (await conn.execute(page)).scalars().all()
+            total = (await conn.execute(count)).scalar_one()
+        return [read_execution(d) for d in documents], int(total)
+
+    async def unfinished(self) -> list[str]:
+        terminal = [s.value for s in StateType if s.is_terminal]
+        query = sa.select(executions.c.id).where(executions.c.state.not_in(terminal))
+        async with self._db.read() as conn:
+            return list((await conn.execute(query)).scalars())
+
+    async def count_running(self, namespace: str, flow_id: str) -> int:
+        query = (
+            sa.select(sa.func.count())
+            .select_from(executions)
+            .where(
+                executions.c.namespace == namespace,
+                executions.c.flow_id == flow_id,
+                executions.c.state.in_([s.value for s in rules.RUNNING_STATES]),
+            )
+        )
+        async with self._db.read() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    async def oldest_queued(self, namespace: str, flow_id: str) -> str | None:
+        query = (
+            sa.select(executions.c.id)
+            .where(
+                executions.c.namespace == namespace,
+                executions.c.flow_id == flow_id,
+                executions.c.state == StateType.QUEUED.value,
+            )
+            .order_by(executions.c.start_date, executions.c.id)
+            .limit(1)
+        )
+        async with self._db.read() as conn:
+            found: str | None = (await conn.execute(query)).scalar_one_or_none()
+            return found
+
+    async def delete(self, execution_id: str) -> bool:
+        async with self._db.write() as conn:
+            await conn.execute(
+                execution_locks.delete().where(execution_locks.c.execution_id == execution_id)
+            )
+            result = await conn.execute(executions.delete().where(executions.c.id == execution_id))
+            return result.rowcount > 0
+
+
+def _filters(query: ExecutionQuery) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if query.namespace is not None:
+        where.append(
+            sa.or_(
+                executions.c.namespace == query.namespace,
+                executions.c.namespace.startswith(query.namespace + ".", autoescape=True),
+            )
+        )
+    if query.flow_id is not None:
+        where.append(executions.c.flow_id == query.flow_id)
+    if query.states is not None:
+        where.append(executions.c.state.in_([StateType(s).value for s in query.states]))
+    for key, value in (query.labels or {}).items():
+        where.append(executions.c.labels.contains(rules.label_token(key, value), autoescape=True))
+    if query.start_after is not None:
+        where.append(executions.c.start_date >= query.start_after)
+    if query.start_before is not None:
+        where.append(executions.c.start_date <= query.start_before)
+    return where

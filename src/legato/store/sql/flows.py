@@ -1,0 +1,151 @@
+"""Flows in SQL: one row per revision, the latest revision being the flow.
+
+Invariants: revisions of a flow are 1, 2, 3… without gaps; saving the latest source again
+writes nothing; deleting writes a revision marked deleted with the last source; two savers
+racing on one revision number cannot both win (primary key), the loser retries once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from legato._kernel.clock import Clock
+from legato.store.protocols import FlowRecord
+from legato.store.sql.database import Database
+from legato.store.sql.schema import flows
+
+_LATEST = sa.select(
+    flows.c.namespace, flows.c.id, sa.func.max(flows.c.revision).label("revision")
+).group_by(flows.c.namespace, flows.c.id)
+
+
+def _record(row: Any) -> FlowRecord:
+    return FlowRecord(
+        namespace=row.namespace,
+        id=row.id,
+        revision=row.revision,
+        source=row.source,
+        deleted=bool(row.deleted),
+        updated=row.updated,
+    )
+
+
+class SqlFlows:
+    """``FlowRepository`` over the ``flows`` table."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def save(self, namespace: str, flow_id: str, source: str) -> FlowRecord:
+        try:
+            return await self._save(namespace, flow_id, source)
+        except IntegrityError:
+            return await self._save(namespace, flow_id, source)
+
+    async def _save(self, namespace: str, flow_id: str, source: str) -> FlowRecord:
+        async with self._db.write() as conn:
+            last = await self._latest(conn, namespace, flow_id)
+            if last is not None and not last.deleted and last.source == source:
+                return last
+            record = FlowRecord(
+                namespace,
+                flow_id,
+                (last.revision if last else 0) + 1,
+                source,
+                False,
+                self._clock.now(),
+            )
+            await self._insert(conn, record)
+            return record
+
+    async def get(
+        self, namespace: str, flow_id: str, revision: int | None = None
+    ) -> FlowRecord | None:
+        async with self._db.read() as conn:
+            if revision is None:
+                last = await self._latest(conn, namespace, flow_id)
+                return last if last is not None and not last.deleted else None
+            row = (
+                await conn.execute(
+                    sa.select(flows).where(
+                        flows.c.namespace == namespace,
+                        flows.c.id == flow_id,
+                        flows.c.revision == revision,
+                    )
+                )
+            ).first()
+            return _record(row) if row is not None else None
+
+    async def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
+        query = (
+            sa.select(flows)
+            .where(flows.c.namespace == namespace, flows.c.id == flow_id)
+            .order_by(flows.c.revision)
+        )
+        async with self._db.read() as conn:
+            return [_record(row) for row in await conn.execute(query)]
+
+    async def list(self, namespace: str | None = None) -> list[FlowRecord]:
+        latest = _LATEST.subquery()
+        query = (
+            sa.select(flows)
+            .join(
+                latest,
+                sa.and_(
+                    flows.c.namespace == latest.c.namespace,
+                    flows.c.id == latest.c.id,
+                    flows.c.revision == latest.c.revision,
+                ),
+            )
+            .where(flows.c.deleted.is_(False))
+            .order_by(flows.c.namespace, flows.c.id)
+        )
+        if namespace is not None:
+            query = query.where(
+                sa.or_(
+                    flows.c.namespace == namespace,
+                    flows.c.namespace.startswith(namespace + ".", autoescape=True),
+                )
+            )
+        async with self._db.read() as conn:
+            return [_record(row) for row in await conn.execute(query)]
+
+    async def delete(self, namespace: str, flow_id: str) -> FlowRecord | None:
+        async with self._db.write() as conn:
+            last = await self._latest(conn, namespace, flow_id)
+            if last is None or last.deleted:
+                return None
+            record = FlowRecord(
+                namespace, flow_id, last.revision + 1, last.source, True, self._clock.now()
+            )
+            await self._insert(conn, record)
+            return record
+
+    async def _latest(
+        self, conn: AsyncConnection, namespace: str, flow_id: str
+    ) -> FlowRecord | None:
+        query = (
+            sa.select(flows)
+            .where(flows.c.namespace == namespace, flows.c.id == flow_id)
+            .order_by(flows.c.revision.desc())
+            .limit(1)
+        )
+        row = (await conn.execute(query)).first()
+        return _record(row) if row is not None else None
+
+    async def _insert(self, conn: AsyncConnection, record: FlowRecord) -> None:
+        await conn.execute(
+            flows.insert().values(
+                namespace=record.namespace,
+                id=record.id,
+                revision=record.revision,
+                source=record.source,
+                deleted=record.deleted,
+                updated=record.updated,
+            )
+        )

@@ -1,0 +1,32 @@
+"""The SQLite dialect adapter: an aiosqlite engine on one database file, migrated on open.
+
+Invariants: the file's folder is created if missing; the connection runs in WAL mode with
+``synchronous=NORMAL`` and a busy timeout; writes begin with ``BEGIN IMMEDIATE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from legato._kernel.clock import Clock, SystemClock
+from legato.store.bundle import Store
+from legato.store.sql import Database, build_store
+from legato.store.sql.database import configure_sqlite
+from legato.store.sql.migrate import migrate
+
+
+async def open_sqlite(path: Path, clock: Clock | None = None) -> Store:
+    """The store in the SQLite file at ``path`` (created and migrated when needed)."""
+    path = path.expanduser().absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=4, max_overflow=4)
+    configure_sqlite(engine)
+    db = Database(engine)
+    try:
+        await migrate(db)
+    except BaseException:
+        await db.dispose()
+        raise
+    return build_store(db, clock or SystemClock(), f"sqlite:///{path}")
