@@ -10,6 +10,9 @@ Invariants:
 * Labels: the flow's (minus ``system.`` ones), then the given ones (overriding by key), then
   ``system.correlationId`` = the root execution's id (a child inherits its parent's).
 * Kill and resume are requests: they enqueue an event for the executor, which decides.
+* Restart rewrites the (ended or paused) execution in place with ``runtime.restart`` and queues
+  ``ExecutionCreated``; replay stores ``runtime.replay``'s new execution the same way. Both pin
+  the execution's flow revision.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from legato import runtime
 from legato._kernel.clock import Clock
 from legato.errors import InputError, LegatoError
 from legato.expressions import render_typed
@@ -128,12 +132,37 @@ class ExecutionService:
                 f"execution '{execution_id}' is {execution.state.current}, not PAUSED; "
                 "only a paused execution can be resumed"
             )
-        deployed = await self.flows.load(
-            execution.namespace, execution.flowId, execution.flowRevision
-        )
+        deployed = await self._pinned(execution)
         definitions = _on_resume_definitions(deployed, execution)
         coerced = input_values.resolve_inputs(definitions, values or {}) if definitions else {}
         await self.queue.enqueue([_event(execution_id, events.ResumeRequested(inputs=coerced))])
+
+    async def restart(self, execution_id: str) -> Execution:
+        """Restart a FAILED/KILLED/PAUSED execution in place (same id, attempt + 1)."""
+        execution = await self._get(execution_id)
+        deployed = await self._pinned(execution)
+        try:
+            restarted = runtime.restart(execution, deployed.flow, self.clock.now(), self.ids)
+        except LegatoError as error:
+            raise ExecutionStateError(error.message) from None
+        await self.queue.commit(restarted, [], events=[created_event(restarted)])
+        return restarted
+
+    async def replay(self, execution_id: str, task_run_id: str | None = None) -> Execution:
+        """A new execution re-running ``execution_id`` (from ``task_run_id`` when given)."""
+        execution = await self._get(execution_id)
+        deployed = await self._pinned(execution)
+        try:
+            replayed = runtime.replay(
+                execution, task_run_id, deployed.flow, self.clock.now(), self.ids
+            )
+        except LegatoError as error:
+            raise ExecutionStateError(error.message) from None
+        await self.executions.create(replayed, [created_event(replayed)])
+        return replayed
+
+    async def _pinned(self, execution: Execution) -> DeployedFlow:
+        return await self.flows.load(execution.namespace, execution.flowId, execution.flowRevision)
 
     async def _get(self, execution_id: str) -> Execution:
         execution = await self.executions.get(execution_id)
