@@ -11,6 +11,8 @@ accepted. Legacy types are ``io.kestra.plugin.fs.http.*``.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import tempfile
 from datetime import timedelta
@@ -56,9 +58,9 @@ class _Request(RunnableTask):
             uri=ctx.render_string(self.uri),
             method=ctx.render_string(self.method).upper(),
             body=ctx.render(self.body),
-            form_data=ctx.render(self.formData),
+            form_data=_as_map(ctx.render(self.formData), "formData"),
             content_type=ctx.render_string(self.contentType) or None,
-            headers=ctx.render(self.headers),
+            headers=_as_map(ctx.render(self.headers), "headers"),
         )
 
     def _options(self, ctx: RunContext) -> http_options.HttpOptions:
@@ -140,7 +142,7 @@ class Download(_Request):
         os.close(handle)
 
         def save(response: httpx.Response) -> tuple[int, dict[str, list[str]], int, str | None]:
-            length = _stream_to(response, path)
+            length = _stream_to(response, path, ctx)
             disposition = response.headers.get("Content-Disposition")
             name = _disposition_filename(disposition) if disposition else None
             return response.status_code, http_exchange.response_headers(response), length, name
@@ -165,11 +167,14 @@ class Download(_Request):
         )
 
 
-def _stream_to(response: httpx.Response, path: str) -> int:
-    """Write the (decoded) body to ``path``; check it against ``Content-Length``."""
+def _stream_to(response: httpx.Response, path: str, ctx: RunContext) -> int:
+    """Write the (decoded) body to ``path``; check it against ``Content-Length``. Stops when
+    the task run is killed."""
     length = 0
     with open(path, "wb") as out:
         for chunk in response.iter_bytes(1 << 16):
+            if ctx.is_killed():
+                raise TaskError(f"Download of '{response.url}' stopped: the task run was killed")
             out.write(chunk)
             length += len(chunk)
     expected = response.headers.get("Content-Length")
@@ -177,6 +182,18 @@ def _stream_to(response: httpx.Response, path: str) -> int:
     if expected is not None and expected.strip().isdigit() and int(expected) != raw:
         raise TaskError(f"Invalid size, got {raw}, expected {expected}: the download was cut")
     return length
+
+
+def _as_map(value: Any, name: str) -> dict[str, Any] | None:
+    """A rendered map property; an expression may also render to a JSON object's text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if not isinstance(value, dict):
+        raise TaskError(f"'{name}' must be a map, got {value!r}", retryable=False)
+    return value
 
 
 def _extension(uri: str) -> str:

@@ -132,6 +132,7 @@ class FakeRunContext:
     variables: dict[str, Any] = field(default_factory=dict)
     logs: Any = None
     executions: Any = None
+    killed: bool = False
 
     def __post_init__(self) -> None:
         (self.base / "local").mkdir(parents=True, exist_ok=True)
@@ -192,10 +193,10 @@ class FakeRunContext:
         return path
 
     def is_killed(self) -> bool:
-        return False
+        return self.killed
 
     def wait_killed(self, timeout: float) -> bool:
-        return False
+        return self.killed
 
 
 def local_files(directory: Path) -> list[str]:

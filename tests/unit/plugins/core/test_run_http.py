@@ -168,6 +168,20 @@ def test_map_body_from_expression_is_sent_as_json(server: str, ctx: FakeRunConte
     assert json.loads(echoed(outputs)["body"]) == {"n": 3}
 
 
+def test_headers_and_form_data_from_expressions(server: str, ctx: FakeRunContext) -> None:
+    ctx.variables["inputs"] = {"hdrs": {"X-A": "1"}, "form": {"k": "v"}}
+    outputs = run(
+        ctx,
+        REQUEST,
+        uri=server + "/echo",
+        method="POST",
+        headers="{{ inputs.hdrs }}",
+        formData="{{ inputs.form }}",
+    )
+    request = echoed(outputs)
+    assert (request["headers"]["x-a"], request["body"]) == ("1", "k=v")
+
+
 def test_user_content_type_header_wins(server: str, ctx: FakeRunContext) -> None:
     outputs = run(
         ctx,
@@ -341,6 +355,12 @@ def test_download_of_empty_body_allowed_warns(server: str, ctx: FakeRunContext) 
 def test_download_cut_short_fails(server: str, ctx: FakeRunContext) -> None:
     with pytest.raises(TaskError):
         run(ctx, DOWNLOAD, uri=server + "/cut")
+
+
+def test_killed_download_stops(server: str, ctx: FakeRunContext) -> None:
+    ctx.killed = True
+    with pytest.raises(TaskError, match="killed"):
+        run(ctx, DOWNLOAD, uri=server + "/big.bin")
 
 
 def test_download_failure_code_fails(server: str, ctx: FakeRunContext) -> None:
