@@ -43,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if path == "/echo":
+        if path == "/echo" or path.startswith("http://"):
             echo = {
                 "method": self.command,
                 "path": self.path,
@@ -260,6 +260,24 @@ def test_follow_redirects_false_returns_the_redirect(server: str, ctx: FakeRunCo
     outputs = run(ctx, REQUEST, uri=server + "/redirect", options={"followRedirects": False})
     assert outputs["code"] == 302
     assert outputs["headers"]["Location"] == ["/echo"]
+
+
+def test_http_proxy_receives_the_absolute_uri_and_credentials(
+    server: str, ctx: FakeRunContext
+) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    proxy = {"address": "127.0.0.1", "port": port, "username": "u", "password": "p w"}
+    outputs = run(ctx, REQUEST, uri="http://example.invalid/data", options={"proxy": proxy})
+    request = echoed(outputs)
+    assert request["path"] == "http://example.invalid/data"
+    expected = "Basic " + base64.b64encode(b"u:p w").decode()
+    assert request["headers"]["proxy-authorization"] == expected
+
+
+def test_direct_proxy_type_means_no_proxy(server: str, ctx: FakeRunContext) -> None:
+    proxy = {"type": "DIRECT", "address": "127.0.0.1", "port": 9}
+    outputs = run(ctx, REQUEST, uri=server + "/echo", options={"proxy": proxy})
+    assert echoed(outputs)["path"] == "/echo"
 
 
 def test_code_400_or_more_fails_with_code_and_body(server: str, ctx: FakeRunContext) -> None:
