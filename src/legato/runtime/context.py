@@ -11,7 +11,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -140,6 +140,9 @@ class FlowableView:
         self, task_id: str, value: str | None, iteration: int | None = None
     ) -> TaskRun | None:
         return self._book.child(self._parent_id, task_id, value, iteration)
+
+    def child_states(self, task_id: str) -> Mapping[StateType, int]:
+        return self._book.child_states(self._parent_id, task_id)
 
     def render(self, source: Any) -> Any:
         return self._renderer.render(source, self._task, self._run)

@@ -156,8 +156,7 @@ class Machine:
             return
         view = FlowableView(self.book, self.renderer, task, run)
         try:
-            nexts = task.next_runs(view)
-            final = None if nexts else task.final_state(view)
+            nexts, final = task.decide(view)
         except DECISION_ERRORS as error:
             self.fail_run(run, f"task '{task.id}' could not decide its next tasks: {error}")
             return
@@ -184,7 +183,9 @@ class Machine:
             self.set_run_state(run, StateType.KILLED)
 
     def transition(self) -> Transition:
-        return Transition(self.book.freeze(), tuple(self.commands), tuple(self.logs))
+        execution = self.book.freeze()
+        self.book.remember(execution)
+        return Transition(execution, tuple(self.commands), tuple(self.logs))
 
 
 def new_machine(book: Book, ctx: StepContext) -> Machine:

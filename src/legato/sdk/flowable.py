@@ -1,8 +1,8 @@
 """The executor-side protocol of flowable tasks, and the helpers most flowables are built from.
 
 A flowable (Sequential, If, ForEach…) never runs on a worker: the pure runtime asks it, each time
-something happened below it, which child task runs to create next (``next_runs``) and whether it
-is done (``final_state``). The runtime creates the task runs, dispatches them and calls back.
+something happened below it, which child task runs to create next and whether it is done
+(``decide``). The runtime creates the task runs, dispatches them and calls back.
 
 Invariants:
 
@@ -17,7 +17,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -61,6 +61,10 @@ class FlowableContext(Protocol):
         """The child task run of ``task_id`` for ``value`` (and loop ``iteration``), if any."""
         ...
 
+    def child_states(self, task_id: str) -> Mapping[StateType, int]:
+        """How many child task runs of ``task_id`` are in each state (O(1))."""
+        ...
+
     def render(self, source: Any) -> Any:
         """``source`` rendered with this task run's variables, keeping native types for a lone
         ``{{ expr }}``; strings inside lists and maps are rendered too. Raises
@@ -72,12 +76,9 @@ class FlowableContext(Protocol):
 class Flowable(Protocol):
     """A task the executor decides: it creates children and says when it is done."""
 
-    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
-        """Child task runs to create now (possibly none)."""
-        ...
-
-    def final_state(self, ctx: FlowableContext) -> StateType | None:
-        """The terminal state of the flowable when it is done, None while it is not."""
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        """The child task runs to create now (possibly none) and, once the flowable is done,
+        its terminal state (None while it is not)."""
         ...
 
     def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
@@ -334,9 +335,36 @@ def concurrent_decision(
     kept = [b for b in branches if b.tasks]
     if not kept:
         return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
+    if _one_task(kept):
+        return with_handlers(ctx, _single_task_branches(ctx, kept, limit), errors, finally_)
     done, state = branches_status(ctx, kept)
     nexts = [] if done else branches_next(ctx, kept, limit)
     return with_handlers(ctx, (done, state, nexts), errors, finally_)
+
+
+def _one_task(branches: Sequence[Branch]) -> bool:
+    first = branches[0].tasks
+    return len(first) == 1 and all(len(b.tasks) == 1 and b.tasks[0] is first[0] for b in branches)
+
+
+def _single_task_branches(
+    ctx: FlowableContext, branches: Sequence[Branch], limit: int
+) -> tuple[bool, StateType, list[NextRun]]:
+    """The loop of one task over many values, from state counts: branches start in order, so
+    the first ``started`` ones exist. O(1) plus the runs created."""
+    task = branches[0].tasks[0]
+    counts = ctx.child_states(task.id)
+    started = sum(counts.values())
+    active = sum(n for state, n in counts.items() if not state.is_terminal)
+    failed = any(counts.get(state) for state in _FAILED)
+    state = worst([s for s, n in counts.items() if n and s.is_terminal])
+    nexts: list[NextRun] = []
+    if not failed:
+        room = len(branches) - started if not limit else max(limit - active, 0)
+        for branch in branches[started : started + room]:
+            nexts.append(NextRun(task, branch.value, branch.iteration))
+    done = not nexts and active == 0 and (failed or started == len(branches))
+    return done, state, nexts
 
 
 def apply_allowances(task: Task, state: StateType) -> StateType:

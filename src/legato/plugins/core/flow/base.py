@@ -20,8 +20,7 @@ from legato.sdk.flowable import FlowableContext, NextRun
 class BranchingTask(FlowableTask):
     """A flowable with ``errors`` (run when a child fails) and ``finally`` (run at the end).
 
-    Subclasses implement ``decide`` (runs to create, final state); ``next_runs`` and
-    ``final_state`` of the ``sdk.flowable.Flowable`` protocol read it.
+    Subclasses implement ``decide`` of the ``sdk.flowable.Flowable`` protocol.
     """
 
     errors: Tasks | None = None
@@ -30,12 +29,6 @@ class BranchingTask(FlowableTask):
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
         """The child runs to create now and, when done, the state (Kestra's resolveState)."""
         raise NotImplementedError(f"{type(self).__name__} does not decide its children")
-
-    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
-        return self.decide(ctx)[0]
-
-    def final_state(self, ctx: FlowableContext) -> StateType | None:
-        return self.decide(ctx)[1]
 
     def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
         return None

@@ -186,6 +186,9 @@ class LoopUntil(BranchingTask):
             return sequential_next(ctx, branch), None
         outcome = self._outcome(ctx, iteration, state)
         if outcome is None:
+            due = self.wake_at(ctx)
+            if due is not None and ctx.now >= due:
+                return [NextRun(branch.tasks[0], branch.value, iteration + 1)], None
             return [], None
         return with_handlers(ctx, (True, outcome, []), self.errors, self.finally_)
 
@@ -212,16 +215,6 @@ class LoopUntil(BranchingTask):
             return None
         ended = max(r.state.histories[-1].date for r in runs)
         return ended + self._settings(ctx)[2]
-
-    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
-        nexts, final = self.decide(ctx)
-        if nexts or final is not None or self._iteration(ctx) == 0:
-            return nexts
-        due = self.wake_at(ctx)
-        if due is not None and ctx.now >= due:
-            first = enabled(self.tasks)[0]
-            return [NextRun(first, ctx.task_run.value, self._iteration(ctx) + 1)]
-        return []
 
     def final_outputs(self, ctx: FlowableContext) -> dict[str, Any]:
         return {"iterationCount": self._iteration(ctx)}

@@ -77,11 +77,9 @@ class Subflow(FlowableTask):
             inherit_labels=bool(ctx.render(self.inheritLabels)),
         )
 
-    def next_runs(self, ctx: FlowableContext) -> list[NextRun]:
-        return []
-
-    def final_state(self, ctx: FlowableContext) -> StateType | None:
-        return None
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        """No children: the task run ends when the child execution reports."""
+        return [], None
 
     def flowable_outputs(self, ctx: FlowableContext) -> dict[str, Any] | None:
         return None
