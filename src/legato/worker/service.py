@@ -264,12 +264,13 @@ class Worker:
             )
         finally:
             killed.cancel()
+        if running.killed.is_set():
+            running.ctx.kill_event.set()
+            running.ctx.logger.warn("Task killed")
+            return AttemptOutcome(StateType.KILLED, None, "Task killed", False)
         if work in done:
             return work.result()
         running.ctx.kill_event.set()
-        if killed in done:
-            running.ctx.logger.warn("Task killed")
-            return AttemptOutcome(StateType.KILLED, None, "Task killed", False)
         limit = format_duration(timedelta(seconds=dispatch.timeout_seconds or 0))
         message = f"Task timed out after {limit}"
         running.ctx.logger.error(message)
