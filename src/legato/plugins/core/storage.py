@@ -9,6 +9,7 @@ INCLUDE, ``errorOrNullBehavior`` FAIL, ``errorOnMissing`` false).
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import Any, Literal
 
@@ -192,11 +193,13 @@ class Reverse(RunnableTask):
         source = ctx.render_string(self.from_)
         charset = ctx.render_string(self.charset)
         separator = ctx.render_string(self.separator)
-        text = ctx.storage.open_local(source).read_bytes().decode(charset)
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise TaskError(f"Unknown charset '{charset}'", retryable=False) from None
         path = storage_files.temp_file(ctx, storage_split.extension_of(source))
-        with path.open("wb") as out:
-            for line in reversed(storage_files.java_lines(text)):
-                out.write((line + separator).encode(charset))
+        local = ctx.storage.open_local(source)
+        storage_files.reverse_lines(local, path, charset, separator, ctx.working_dir())
         return {"uri": ctx.storage.put_file(path)}
 
 

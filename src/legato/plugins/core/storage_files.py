@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +42,48 @@ def java_lines(text: str) -> list[str]:
         return []
     lines = _LINE_BREAK.split(text)
     return lines[:-1] if lines[-1] == "" else lines
+
+
+def reverse_lines(
+    source: Path,
+    target: Path,
+    charset: str,
+    separator: str,
+    scratch: Path,
+    segment_chars: int = 8 << 20,
+) -> None:
+    """Write the lines of ``source`` last first, each followed by ``separator``.
+
+    Lines are cut as ``java_lines`` cuts them. The file is read forward once in segments of about
+    ``segment_chars`` characters, each spilled reversed to a scratch file, then the segments are
+    copied back last first: memory stays bounded by one segment.
+    """
+    segments: list[Path] = []
+    with source.open(encoding=charset, newline=None) as reader:
+        while True:
+            lines, size = [], 0
+            for raw in reader:
+                lines.append(raw[:-1] if raw.endswith("\n") else raw)
+                size += len(raw)
+                if size >= segment_chars:
+                    break
+            if not lines:
+                break
+            segments.append(_spill(reversed(lines), scratch))
+    with target.open("w", encoding=charset, newline="") as out:
+        for segment in reversed(segments):
+            with segment.open(encoding="utf-8", newline="\n") as lines_back:
+                for line in lines_back:
+                    out.write(line[:-1] + separator)
+            segment.unlink()
+
+
+def _spill(lines: Iterator[str], scratch: Path) -> Path:
+    handle, name = tempfile.mkstemp(suffix=".lines", dir=scratch)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        for line in lines:
+            out.write(line + "\n")
+    return Path(name)
 
 
 def write_inputs(ctx: RunContext, inputs: Mapping[str, Any]) -> None:

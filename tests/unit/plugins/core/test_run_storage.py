@@ -162,6 +162,27 @@ def test_reverse_with_separator(ctx: FakeRunContext) -> None:
     assert ctx.storage.get_bytes(outputs["uri"]) == b"b,a,"
 
 
+def test_reverse_in_many_segments_keeps_every_line(tmp_path: Path) -> None:
+    source, target = tmp_path / "in.txt", tmp_path / "out.txt"
+    lines = [f"line {n} é" for n in range(1000)]
+    source.write_bytes(("\r\n".join(lines) + "\n").encode("utf-8"))
+    storage_files.reverse_lines(source, target, "utf-8", "\n", tmp_path, segment_chars=100)
+    assert target.read_bytes().decode("utf-8") == "".join(f"{line}\n" for line in reversed(lines))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
+
+
+def test_reverse_with_another_charset(ctx: FakeRunContext) -> None:
+    uri = ctx.storage.put_bytes("é\nà\n".encode("latin-1"), "f.txt")
+    outputs = run(ctx, "Reverse", **{"from": uri, "charset": "ISO-8859-1"})
+    assert ctx.storage.get_bytes(outputs["uri"]) == "à\né\n".encode("latin-1")
+
+
+def test_reverse_unknown_charset_fails(ctx: FakeRunContext) -> None:
+    uri = ctx.storage.put_bytes(b"a", "f.txt")
+    with pytest.raises(TaskError, match="charset"):
+        run(ctx, "Reverse", **{"from": uri, "charset": "NOPE-8"})
+
+
 def test_local_files_writes_inputs_and_uploads_outputs(ctx: FakeRunContext) -> None:
     source = ctx.storage.put_bytes(b'{"a": 1}', "x.json")
     outputs = run(
