@@ -183,7 +183,7 @@ class Worker:
         free = self.options.threads - len(self._tasks)
         if free <= 0:
             return 0
-        jobs = await self.queue.claim(self.worker_id, free)
+        jobs = await self.queue.claim(self.worker_id, free, now=self.options.clock.now())
         for job in jobs:
             task = asyncio.create_task(self._handle(job, services, pool))
             self._tasks.add(task)

@@ -62,6 +62,7 @@ def test_a_job_is_run_and_finished_with_outputs_logs_and_metrics(tmp_path: Path)
     assert [(line.level, line.message) for line in done.logs] == [("DEBUG", NAMESPACE)]
     assert [(m.name, m.value) for m in done.metrics] == [("length", len(NAMESPACE))]
     assert done.events[0].execution_id == "exec1"
+    assert queue.claim_times[0] is not None
 
 
 def test_a_failing_task_is_reported_failed_with_its_error(tmp_path: Path) -> None:

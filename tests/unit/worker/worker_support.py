@@ -118,8 +118,12 @@ class FakeQueue:
         self.finished: list[Finished] = []
         self.heartbeats: list[tuple[str, datetime]] = []
         self.requeued_before: list[datetime] = []
+        self.claim_times: list[datetime | None] = []
 
-    async def claim(self, worker_id: str, limit: int) -> list[WorkerJob]:
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        self.claim_times.append(now)
         free = [j for j in self.jobs if j.claimed_by is None][:limit]
         claimed = [dataclasses.replace(j, claimed_by=worker_id) for j in free]
         self.jobs = [j for j in self.jobs if j not in free] + claimed
