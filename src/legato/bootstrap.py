@@ -1,0 +1,226 @@
+"""The composition root: settings → store adapters → plugin registry → services → daemons.
+
+Only this module (with ``testing`` and tests) imports store adapters and plugins: everything
+else receives ports. ``open_engine`` builds one in-process engine (executor + worker sharing
+in-process wake-ups); ``Engine.running`` runs its daemons as asyncio tasks; ``Engine.wait``
+follows one execution until it ends.
+
+Invariants: nothing is read from the environment here (the CLI passes ``Settings``); leaving
+``open_engine`` stops the daemons and closes the store; a daemon that crashes makes
+``running`` raise on exit instead of hanging a waiter forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from legato import config
+from legato._kernel.clock import Clock, SystemClock
+from legato._kernel.ids import new_id
+from legato.errors import LegatoError
+from legato.executor.service import Executor, ExecutorOptions, ExecutorPorts
+from legato.executor.wakeup import (
+    NotifyingExecutionRepository,
+    NotifyingExecutorStore,
+    NotifyingWorkerQueue,
+    Wakeup,
+)
+from legato.model.execution import Execution
+from legato.model.registry import PluginRegistry
+from legato.services.executions import ExecutionNotFoundError, ExecutionService
+from legato.services.flows import FlowService
+from legato.store import bundle, factory, protocols
+from legato.store.files import local
+from legato.worker import service as worker_service
+
+
+class Daemon(Protocol):
+    """A long-running service loop."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Stores:
+    """Every store port of one installation: the database's repositories and the files."""
+
+    flows: protocols.FlowRepository
+    executions: protocols.ExecutionRepository
+    queue: protocols.ExecutorStore
+    workers: protocols.WorkerQueue
+    logs: protocols.LogRepository
+    metrics: protocols.MetricRepository
+    kv: protocols.KVStore
+    files: protocols.FileStorage
+
+    @classmethod
+    def of(cls, store: bundle.Store, files: protocols.FileStorage) -> Stores:
+        """The ports of an opened database ``store`` with internal storage ``files``."""
+        return cls(
+            flows=store.flows,
+            executions=store.executions,
+            queue=store.executor,
+            workers=store.worker_queue,
+            logs=store.logs,
+            metrics=store.metrics,
+            kv=store.kv,
+            files=files,
+        )
+
+
+def memory_settings(settings: config.Settings) -> config.Settings:
+    """``settings`` switched to the in-memory store with files in a fresh temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="legato-"))
+    return replace(settings, database_url=config.MEMORY_URL, storage_path=folder)
+
+
+@dataclass
+class Engine:
+    """Services and daemons of one in-process installation."""
+
+    settings: config.Settings
+    registry: PluginRegistry
+    stores: Stores
+    clock: Clock
+    flows: FlowService
+    executions: ExecutionService
+    executor: Executor
+    worker_wake: Wakeup
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Run the executor and the worker while the block runs; stop them after."""
+        worker = make_worker(
+            self.settings, self.registry, self.stores, self.clock, self.worker_wake
+        )
+        self.executor.effects.interrupt = worker.kill
+        daemons: list[Daemon] = [self.executor, worker]
+        tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
+        self._tasks = tasks
+        try:
+            yield
+        finally:
+            for daemon in daemons:
+                daemon.stop()
+            done, pending = await asyncio.wait(tasks, timeout=10)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    raise EngineError(f"the {task.get_name()} daemon crashed") from (
+                        task.exception()
+                    )
+
+    async def wait(
+        self,
+        execution_id: str,
+        *,
+        on_update: Callable[[Execution], None] | None = None,
+        on_logs: Callable[[list[protocols.LogEntry]], None] | None = None,
+        poll: float = 0.05,
+    ) -> Execution:
+        """Follow an execution until it is terminal; report changes and new log lines."""
+        seen_logs = 0
+        last: Execution | None = None
+        while True:
+            execution = await self.stores.executions.get(execution_id)
+            if execution is None:
+                raise ExecutionNotFoundError(execution_id)
+            if on_logs is not None:
+                entries = await self.stores.logs.find(execution_id)
+                if len(entries) > seen_logs:
+                    on_logs(entries[seen_logs:])
+                    seen_logs = len(entries)
+            if on_update is not None and execution != last:
+                on_update(execution)
+            last = execution
+            if execution.state.current.is_terminal:
+                return execution
+            self._check_daemons()
+            await asyncio.sleep(poll)
+
+    def _check_daemons(self) -> None:
+        for task in getattr(self, "_tasks", []):
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise EngineError(f"the {task.get_name()} daemon crashed") from task.exception()
+
+
+class EngineError(LegatoError):
+    """The engine stopped working."""
+
+
+StoreOpener = Callable[[config.Settings, Clock], contextlib.AbstractAsyncContextManager[Stores]]
+
+
+@contextlib.asynccontextmanager
+async def open_engine(
+    settings: config.Settings,
+    *,
+    registry: PluginRegistry | None = None,
+    clock: Clock | None = None,
+    stores: StoreOpener | None = None,
+) -> AsyncIterator[Engine]:
+    """An engine over the store named by ``settings`` (closed on exit)."""
+    clock = clock or SystemClock()
+    registry = registry or PluginRegistry.from_entry_points()
+    opener = stores or open_stores
+    async with opener(settings, clock) as raw:
+        yield build_engine(settings, registry, raw, clock)
+
+
+def build_engine(
+    settings: config.Settings, registry: PluginRegistry, raw: Stores, clock: Clock
+) -> Engine:
+    """Wire services and daemons over ``raw`` stores, with in-process wake-ups."""
+    executor_wake, worker_wake = Wakeup(), Wakeup()
+    stores = replace(
+        raw,
+        executions=NotifyingExecutionRepository(raw.executions, executor_wake),
+        queue=NotifyingExecutorStore(raw.queue, executor_wake, worker_wake),
+        workers=NotifyingWorkerQueue(raw.workers, executor_wake),
+    )
+    flows = FlowService(stores.flows, registry)
+    executions = ExecutionService(
+        stores.executions, stores.queue, flows, stores.files, clock, new_id
+    )
+    ports = ExecutorPorts(stores.queue, stores.executions, stores.workers)
+    executor = Executor(ports, flows, executions, ExecutorOptions(clock=clock), executor_wake)
+    return Engine(settings, registry, stores, clock, flows, executions, executor, worker_wake)
+
+
+def make_worker(
+    settings: config.Settings,
+    registry: PluginRegistry,
+    stores: Stores,
+    clock: Clock,
+    wakeup: Wakeup,
+) -> worker_service.Worker:
+    """The worker daemon running plugin tasks in ``settings.worker_threads`` threads."""
+    work_root = settings.home / "work"
+    work_root.mkdir(parents=True, exist_ok=True)
+    options = worker_service.WorkerOptions(
+        threads=settings.worker_threads,
+        clock=clock,
+        wakeup=wakeup,
+        work_root=work_root,
+    )
+    return worker_service.Worker(stores.workers, stores.kv, stores.files, registry, options)
+
+
+@contextlib.asynccontextmanager
+async def open_stores(settings: config.Settings, clock: Clock) -> AsyncIterator[Stores]:
+    """The database named by ``settings.database_url`` (migrated) and the local internal
+    storage under ``settings.storage_path``; the database is closed on exit."""
+    store = await factory.open_store(settings.database_url, clock=clock)
+    try:
+        yield Stores.of(store, local.LocalFileStorage(settings.storage_path))
+    finally:
+        await store.close()
