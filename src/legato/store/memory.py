@@ -189,14 +189,16 @@ class MemoryExecutor:
         for execution_id, (_, locked_at) in list(state.locks.items()):
             if locked_at < now - LOCK_TIMEOUT:
                 del state.locks[execution_id]
-        due = [e for e in state.events.values() if e.due_at is None or e.due_at <= now]
+        due = sorted(
+            (e for e in state.events.values() if e.due_at is None or e.due_at <= now),
+            key=lambda e: e.id,
+        )
+        free = [e for e in due if e.execution_id not in state.locks]
+        chosen = {e.execution_id for e in free[:limit] if e.execution_id in state.executions}
         claimed: dict[str, list[StoredEvent]] = {}
-        for event in sorted(due, key=lambda e: e.id)[:limit]:
-            if event.execution_id in state.locks and event.execution_id not in claimed:
-                continue
-            if event.execution_id not in state.executions:
-                continue
-            claimed.setdefault(event.execution_id, []).append(event)
+        for event in due:
+            if event.execution_id in chosen:
+                claimed.setdefault(event.execution_id, []).append(event)
         for execution_id in claimed:
             state.locks[execution_id] = (executor_id, now)
         return [

@@ -1,0 +1,190 @@
+"""ExecutorStore contract: due events grouped per locked execution, atomic commit, release."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import Backend
+from store_contract_support import START, at, event, execution, job, log, moved
+
+from legato.model.execution import StateType
+from legato.store.bundle import Store
+from legato.store.protocols import LOCK_TIMEOUT, NewEvent, StoreConflictError
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_created_execution_delivers_its_first_event(store: Store) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "ExecutionCreated")])
+    claimed = await store.executor.claim_events("x1", START)
+    assert [(e.id, [ev.payload["event"] for ev in evs]) for e, evs in claimed] == [
+        ("e1", ["ExecutionCreated"])
+    ]
+    assert claimed[0][0] == execution("e1")
+
+
+async def test_events_come_in_insertion_order_grouped_by_execution(store: Store) -> None:
+    await store.executions.create(execution("e1"))
+    await store.executions.create(execution("e2"))
+    await store.executor.enqueue(
+        [event("e2", "A"), event("e1", "B"), event("e2", "C"), event("e1", "D")]
+    )
+    claimed = await store.executor.claim_events("x1", START)
+    assert [(e.id, [ev.payload["event"] for ev in evs]) for e, evs in claimed] == [
+        ("e2", ["A", "C"]),
+        ("e1", ["B", "D"]),
+    ]
+    ids = [ev.id for _, evs in claimed for ev in evs]
+    assert len(set(ids)) == 4
+
+
+async def test_timers_are_delivered_only_once_due_and_in_due_order(store: Store) -> None:
+    await store.executions.create(execution("e1"))
+    await store.executions.create(execution("e2"))
+    await store.executor.enqueue(
+        [event("e1", "late", due_at=at(20)), event("e2", "early", due_at=at(10))]
+    )
+    assert await store.executor.next_due() == at(10)
+    assert await store.executor.claim_events("x1", at(5)) == []
+    first = await store.executor.claim_events("x1", at(10))
+    assert [(e.id, evs[0].payload["event"], evs[0].due_at) for e, evs in first] == [
+        ("e2", "early", at(10))
+    ]
+    await store.executor.commit(first[0][0], [first[0][1][0].id])
+    assert await store.executor.next_due() == at(20)
+    second = await store.executor.claim_events("x1", at(30))
+    assert [(e.id, evs[0].payload["event"]) for e, evs in second] == [("e1", "late")]
+    await store.executor.commit(second[0][0], [second[0][1][0].id])
+    assert await store.executor.next_due() is None
+
+
+async def test_a_locked_execution_is_not_claimed_again_until_committed(store: Store) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    first = await store.executor.claim_events("x1", START)
+    await store.executor.enqueue([event("e1", "B")])
+    assert await store.executor.claim_events("x2", START) == []
+    running = moved(first[0][0], StateType.RUNNING, at(1))
+    await store.executor.commit(running, [first[0][1][0].id])
+    second = await store.executor.claim_events("x2", at(1))
+    assert [(e.state.current, [ev.payload["event"] for ev in evs]) for e, evs in second] == [
+        (StateType.RUNNING, ["B"])
+    ]
+
+
+async def test_release_unlocks_and_keeps_the_events(store: Store) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    first = await store.executor.claim_events("x1", START)
+    await store.executor.release("x2", ["e1"])  # another executor cannot release it
+    assert await store.executor.claim_events("x2", START) == []
+    await store.executor.release("x1", ["e1"])
+    again = await store.executor.claim_events("x2", START)
+    assert [ev.id for ev in again[0][1]] == [ev.id for ev in first[0][1]]
+
+
+async def test_a_lock_of_a_dead_executor_expires(store: Store) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    assert len(await store.executor.claim_events("x1", START)) == 1
+    assert await store.executor.claim_events("x2", START + LOCK_TIMEOUT / 2) == []
+    later = START + LOCK_TIMEOUT * 2
+    assert [e.id for e, _ in await store.executor.claim_events("x2", later)] == ["e1"]
+
+
+async def test_commit_writes_execution_jobs_events_logs_and_new_executions(
+    store: Store,
+) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(current, events)] = await store.executor.claim_events("x1", START)
+    running = moved(current, StateType.RUNNING, at(1))
+    await store.executor.commit(
+        running,
+        [ev.id for ev in events],
+        jobs=[job("j1", "e1", "tr1")],
+        events=[event("e1", "timer", due_at=at(60))],
+        logs=[log("e1", "started")],
+        new_executions=[execution("child", flow_id="sub")],
+    )
+    assert await store.executions.get("e1") == running
+    assert await store.executions.get("child") == execution("child", flow_id="sub")
+    assert [m.message for m in await store.logs.find("e1")] == ["started"]
+    assert [j.id for j in await store.worker_queue.claim("w1", 10, at(2))] == ["j1"]
+    assert await store.executor.claim_events("x1", at(2)) == []
+    timer = await store.executor.claim_events("x1", at(60))
+    assert [ev.payload["event"] for ev in timer[0][1]] == ["timer"]
+
+
+async def _assert_nothing_written(store: Store, before: list[int]) -> None:
+    assert await store.executions.get("e1") == execution("e1")
+    assert await store.executions.get("child") is None
+    assert await store.logs.find("e1") == []
+    assert [j.id for j in await store.worker_queue.claim("w1", 10, at(2))] == ["j0"]
+    await store.executor.release("x1", ["e1"])
+    again = await store.executor.claim_events("x1", at(2))
+    assert [ev.id for ev in again[0][1]] == before
+
+
+async def _claim_with_existing_job(store: Store) -> list[int]:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(current, events)] = await store.executor.claim_events("x1", START)
+    await store.executor.commit(current, [], jobs=[job("j0", "e1", "tr0")])
+    [(_, events)] = await store.executor.claim_events("x1", START)
+    return [ev.id for ev in events]
+
+
+async def test_a_conflicting_job_id_rolls_back_the_whole_commit(store: Store) -> None:
+    before = await _claim_with_existing_job(store)
+    with pytest.raises(StoreConflictError):
+        await store.executor.commit(
+            moved(execution("e1"), StateType.RUNNING, at(1)),
+            before,
+            jobs=[job("j1", "e1", "tr1"), job("j0", "e1", "tr0")],
+            events=[event("e1", "B")],
+            logs=[log("e1", "never")],
+            new_executions=[execution("child")],
+        )
+    await _assert_nothing_written(store, before)
+
+
+async def test_a_failure_mid_commit_writes_nothing(store: Store) -> None:
+    before = await _claim_with_existing_job(store)
+    with pytest.raises(TypeError):
+        await store.executor.commit(
+            moved(execution("e1"), StateType.RUNNING, at(1)),
+            before,
+            jobs=[job("j1", "e1", "tr1")],
+            events=[NewEvent("e1", {"not json": object()})],
+            logs=[log("e1", "never")],
+            new_executions=[execution("child")],
+        )
+    await _assert_nothing_written(store, before)
+
+
+async def test_an_existing_execution_id_is_a_conflict(store: Store) -> None:
+    await store.executions.create(execution("e1"))
+    with pytest.raises(StoreConflictError):
+        await store.executions.create(execution("e1"), [event("e1", "A")])
+    assert await store.executor.claim_events("x1", START) == []
+
+
+async def test_two_executors_never_claim_the_same_execution(backend: Backend) -> None:
+    store = backend.store
+    other = await backend.another()
+    for number in range(20):
+        name = f"e{number:02d}"
+        await store.executions.create(execution(name), [event(name, "A"), event(name, "B")])
+    first, second = await asyncio.gather(
+        store.executor.claim_events("x1", START, limit=15),
+        other.executor.claim_events("x2", START, limit=15),
+    )
+    ids_first = {e.id for e, _ in first}
+    ids_second = {e.id for e, _ in second}
+    assert not ids_first & ids_second
+    for _, evs in first + second:
+        assert [ev.payload["event"] for ev in evs] == ["A", "B"]
+    rest = await store.executor.claim_events("x3", START, limit=100)
+    assert ids_first | ids_second | {e.id for e, _ in rest} == {f"e{n:02d}" for n in range(20)}
+
+
+async def test_events_of_an_unknown_execution_are_not_delivered(store: Store) -> None:
+    await store.executor.enqueue([event("ghost", "A")])
+    assert await store.executor.claim_events("x1", START) == []
