@@ -78,7 +78,9 @@ class _Request(RunnableTask):
         def open_file(uri: str) -> str:
             return str(ctx.storage.open_local(uri))
 
-        return http_exchange.exchange(self._spec(ctx), self._options(ctx), open_file, handle)
+        return http_exchange.exchange(
+            self._spec(ctx), self._options(ctx), open_file, handle, ctx.logger.log
+        )
 
 
 @plugin(
@@ -94,13 +96,17 @@ class Request(_Request):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Send the request; output ``uri``, ``code``, ``headers`` and ``body`` (text)."""
         spec = self._spec(ctx)
+        log_body = "RESPONSE_BODY" in self._options(ctx).logs
 
         def handle(response: httpx.Response) -> dict[str, Any]:
+            body = _text_body(response, spec.method)
+            if log_body:
+                ctx.logger.trace(f"response body:\n{body or ''}")
             return {
                 "uri": spec.uri.replace(" ", "%20"),
                 "code": response.status_code,
                 "headers": http_exchange.response_headers(response),
-                "body": _text_body(response, spec.method),
+                "body": body,
             }
 
         outputs: dict[str, Any] = self._exchange(ctx, handle)

@@ -62,16 +62,24 @@ def exchange(
     options: HttpOptions,
     open_file: Callable[[str], str],
     handle: Callable[[httpx.Response], T],
+    log: Callable[[str, str], None] | None = None,
 ) -> T:
     """Send ``spec`` and give the (streamed, accepted) response to ``handle``.
 
-    ``open_file`` maps a ``kestra://`` URI to a local path, for multipart file parts.
+    ``open_file`` maps a ``kestra://`` URI to a local path, for multipart file parts; ``log``
+    (level, message) receives what ``options.logs`` asks to log (response bodies excepted: the
+    handler reads them).
     """
     uri = spec.uri.replace(" ", "%20")
     try:
         with _client(options) as client, contextlib.ExitStack() as files:
             request = build_request(client, spec, options, _opener(files, open_file))
+            if log is not None:
+                _log_request(request, options.logs, log)
             response = client.send(request, stream=True)
+            if log is not None and "RESPONSE_HEADERS" in options.logs:
+                log("DEBUG", f"response:\n    status: {response.status_code}")
+                log("DEBUG", headers_entry("response", response.headers.raw))
             try:
                 _check(response, options, spec.method, uri)
                 return handle(response)
@@ -112,6 +120,30 @@ def build_request(
     return client.build_request(
         spec.method, spec.uri.replace(" ", "%20"), headers=headers, **kwargs
     )
+
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def headers_entry(kind: str, raw: list[tuple[bytes, bytes]]) -> str:
+    """A log line listing headers (credentials and cookies masked)."""
+    lines = [f"{kind} headers:"]
+    for name, value in raw:
+        text = name.decode("latin-1")
+        shown = "******" if text.lower() in _SECRET_HEADERS else value.decode("latin-1")
+        lines.append(f"    {text}: {shown}")
+    return "\n".join(lines)
+
+
+def _log_request(
+    request: httpx.Request, logs: frozenset[str], log: Callable[[str, str], None]
+) -> None:
+    if "REQUEST_HEADERS" in logs:
+        log("DEBUG", f"request:\n    method: {request.method}\n    uri: {request.url}")
+        log("DEBUG", headers_entry("request", request.headers.raw))
+    if "REQUEST_BODY" in logs and isinstance(request.stream, httpx.ByteStream):
+        body = request.read().decode("utf-8", errors="replace")
+        log("TRACE", f"request body:\n{body}")
 
 
 def response_headers(response: httpx.Response) -> dict[str, list[str]]:

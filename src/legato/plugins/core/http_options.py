@@ -14,8 +14,11 @@ The input is the *rendered* ``options`` map (plus the deprecated top-level ``all
 * ``proxy{type: HTTP|SOCKS|DIRECT, address, port, username, password}`` and the deprecated
   ``proxyType`` / ``proxyAddress`` / ``proxyPort`` / ``proxyUsername`` / ``proxyPassword``.
 * ``ssl{insecureTrustAllCertificates}`` (or the deprecated top-level ``sslOptions``).
+* ``logs`` (REQUEST_HEADERS, REQUEST_BODY, RESPONSE_HEADERS, RESPONSE_BODY: headers are logged at
+  DEBUG, bodies at TRACE) and the deprecated ``logLevel`` (TRACE: all, DEBUG: headers, INFO:
+  response headers).
 
-Keys Kestra accepts but that have no effect here (``logs``, ``readIdleTimeout`` at top level,
+Keys Kestra accepts but that have no effect here (``readIdleTimeout`` at top level,
 ``connectionPoolIdleTimeout``, ``maxContentLength``, ``logLevel``) are ignored, as Kestra ignores
 the deprecated ones. Invariant: a wrong value raises ``ValueError`` naming the option.
 """
@@ -49,6 +52,7 @@ class HttpOptions:
     verify: bool = True
     charset: str = "utf-8"
     extra_headers: dict[str, str] = field(default_factory=dict)
+    logs: frozenset[str] = frozenset()
 
     def timeout(self) -> httpx.Timeout:
         """The httpx timeout: connect and read bounds, no pool or write bound."""
@@ -95,6 +99,7 @@ def read_options(
         verify=not _bool(ssl.get("insecureTrustAllCertificates") or False, "ssl"),
         charset=str(raw.get("defaultCharset") or "utf-8"),
         extra_headers={"Authorization": f"Bearer {bearer}"} if bearer else {},
+        logs=_logs(raw),
     )
 
 
@@ -176,6 +181,26 @@ def _proxy(raw: Mapping[str, Any]) -> str | None:
         credentials = f"{user}:{password}@"
     scheme = "socks5" if kind == "SOCKS" else "http"
     return f"{scheme}://{credentials}{address}:{int(proxy['port'])}"
+
+
+_LOG_TYPES = ("REQUEST_HEADERS", "REQUEST_BODY", "RESPONSE_HEADERS", "RESPONSE_BODY")
+_LEGACY_LOG_LEVELS = {
+    "TRACE": frozenset(_LOG_TYPES),
+    "DEBUG": frozenset({"REQUEST_HEADERS", "RESPONSE_HEADERS"}),
+    "INFO": frozenset({"RESPONSE_HEADERS"}),
+}
+
+
+def _logs(raw: Mapping[str, Any]) -> frozenset[str]:
+    """``logs`` (a list of what to log) or the deprecated ``logLevel``."""
+    value = raw.get("logs")
+    if value is None:
+        return _LEGACY_LOG_LEVELS.get(str(raw.get("logLevel") or "").upper(), frozenset())
+    kinds = frozenset(str(v).upper() for v in (value if isinstance(value, list) else [value]))
+    unknown = sorted(kinds.difference(_LOG_TYPES))
+    if unknown:
+        raise ValueError(f"option 'logs' takes {', '.join(_LOG_TYPES)}; got {unknown}")
+    return kinds
 
 
 def _codes(value: Any) -> tuple[int, ...]:

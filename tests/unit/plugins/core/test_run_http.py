@@ -280,6 +280,30 @@ def test_direct_proxy_type_means_no_proxy(server: str, ctx: FakeRunContext) -> N
     assert echoed(outputs)["path"] == "/echo"
 
 
+def test_logs_option_writes_headers_at_debug_and_bodies_at_trace(
+    server: str, ctx: FakeRunContext
+) -> None:
+    options = {
+        "logs": ["REQUEST_HEADERS", "REQUEST_BODY", "RESPONSE_HEADERS", "RESPONSE_BODY"],
+        "auth": {"type": "BEARER", "token": "s3cret"},
+    }
+    run(ctx, REQUEST, uri=server + "/status/200", method="POST", body="ping", options=options)
+    lines = ctx.logger.lines
+    assert ("DEBUG", f"request:\n    method: POST\n    uri: {server}/status/200") in lines
+    assert ("TRACE", "request body:\nping") in lines
+    assert ("DEBUG", "response:\n    status: 200") in lines
+    assert ("TRACE", "response body:\nstatus 200") in lines
+    request_headers = next(m for level, m in lines if m.startswith("request headers:"))
+    assert "Authorization: ******" in request_headers
+    assert "s3cret" not in request_headers
+
+
+def test_legacy_log_level_info_logs_response_headers_only(server: str, ctx: FakeRunContext) -> None:
+    run(ctx, REQUEST, uri=server + "/status/200", options={"logLevel": "INFO"})
+    messages = [m.split("\n")[0] for _, m in ctx.logger.lines]
+    assert messages == ["response:", "response headers:"]
+
+
 def test_code_400_or_more_fails_with_code_and_body(server: str, ctx: FakeRunContext) -> None:
     with pytest.raises(TaskError, match=r"'404'.*not found"):
         run(ctx, REQUEST, uri=server + "/nowhere")
