@@ -4,6 +4,7 @@
 Invariants: ``Labels``, ``Exit`` and the variable tasks change the execution itself, so they run
 in the executor (``runs_in_executor``); the others run on a worker. ``Assert.conditions`` and
 ``Labels.labels`` are required; ``PurgeExecutions.endDate`` and ``Count.expression`` too.
+``Fail`` and ``Assert`` run: conditions are rendered as text and judged by Kestra's truthiness.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from legato.errors import ExpressionError
 from legato.model.execution import StateType
-from legato.model.property import Dyn
+from legato.model.property import Dyn, Expression
 from legato.plugins.core import platform_ports, values
 from legato.plugins.core.flow.base import render_labels
 from legato.plugins.core.values import ExecutionState
 from legato.sdk import RunnableTask, plugin
 from legato.sdk.flowable import ExecutionUpdate, FlowableContext
-from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.run_context import RunContext, TaskError, is_truthy
 
 
 @plugin(
@@ -34,6 +36,12 @@ class Fail(RunnableTask):
 
     condition: str | None = None
     errorMessage: str = "Task failure"
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Fail with the rendered ``errorMessage`` when ``condition`` is absent or truthy."""
+        if self.condition is not None and not is_truthy(ctx.render_string(self.condition)):
+            return None
+        raise TaskError(ctx.render_string(self.errorMessage))
 
 
 @plugin(
@@ -66,6 +74,32 @@ class Assert(RunnableTask):
 
     conditions: Dyn[list[str]]
     errorMessage: str | None = None
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Judge every condition, count ``success``/``failed``, fail if any is falsy."""
+        failed = 0
+        conditions = self._conditions(ctx)
+        for condition in conditions:
+            try:
+                holds = is_truthy(ctx.render_string(condition))
+            except ExpressionError as error:
+                ctx.logger.error(f"Assertion `{condition}` failed, failed to render `{error}`")
+                holds = False
+            else:
+                if not holds:
+                    ctx.logger.error(f"Assertion `{condition}` failed!")
+            failed += 0 if holds else 1
+        ctx.metric("success", len(conditions) - failed)
+        ctx.metric("failed", failed)
+        if failed:
+            extra = "" if self.errorMessage is None else "\n" + ctx.render_string(self.errorMessage)
+            raise TaskError(f"{failed} assertion{'s' if failed > 1 else ''} failed!{extra}")
+        return None
+
+    def _conditions(self, ctx: RunContext) -> list[str]:
+        if isinstance(self.conditions, Expression):
+            return [str(item) for item in ctx.render_as(self.conditions, list)]
+        return [str(item) for item in self.conditions]
 
 
 @plugin(

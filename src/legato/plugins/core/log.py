@@ -1,5 +1,6 @@
 """Core log tasks: ``log.Log`` (write a message), ``log.Fetch`` (collect logs to a file) and
-``log.PurgeLogs`` (delete logs). Declarations only: properties, defaults and aliases as Kestra's.
+``log.PurgeLogs`` (delete logs). Properties, defaults and aliases as Kestra's; ``Log`` runs
+(each message rendered as text and written at the rendered ``level``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class Log(RunnableTask):
 
     message: str | list[str]
     level: Dyn[LogLevel] = "INFO"
+
+    def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """Write each rendered message at ``level``; no outputs."""
+        level = ctx.render_string(self.level)
+        messages = self.message if isinstance(self.message, list) else [self.message]
+        for message in messages:
+            ctx.logger.log(level, ctx.render_string(message))
+        return None
 
 
 @plugin(
