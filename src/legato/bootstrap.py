@@ -224,3 +224,16 @@ async def open_stores(settings: config.Settings, clock: Clock) -> AsyncIterator[
         yield Stores.of(store, local.LocalFileStorage(settings.storage_path))
     finally:
         await store.close()
+
+
+async def deploy_sources(
+    settings: config.Settings, registry: PluginRegistry, sources: list[tuple[Path, str]]
+) -> list[str]:
+    """Deploy validated flow sources; one ``namespace.id revision N`` line per flow."""
+    lines: list[str] = []
+    async with open_engine(settings, registry=registry) as engine:
+        for path, source in sources:
+            for deployed in await engine.flows.deploy(source, path=str(path)):
+                record = deployed.record
+                lines.append(f"{record.namespace}.{record.id} revision {record.revision}")
+    return lines

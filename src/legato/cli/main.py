@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from legato import __version__
-from legato.cli.commands import expression, flow
+from legato.cli.commands import expression, flow, run
 
 app = typer.Typer(
     name="legato",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(flow.app, name="flow")
 app.add_typer(expression.app, name="expression")
+app.command("run")(run.run)
 
 
 def _version(value: bool) -> None:

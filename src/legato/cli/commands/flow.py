@@ -1,12 +1,15 @@
-"""``legato flow``: validate flow files and print the flow language's JSON Schema.
+"""``legato flow``: validate and deploy flow files, print the flow language's JSON Schema.
 
 ``validate`` accepts files and folders (searched recursively for ``*.yml``/``*.yaml``), reads
 every YAML document of each file, and prints ``OK namespace.id`` per valid flow or one line per
 violation, ``file:line:col: property.path: message``. The exit status is 1 when anything failed.
+``deploy`` validates the same way, then stores every flow as a new revision (when changed) in
+the configured store (``LEGATO_HOME``/``--home``); nothing is stored if any file is invalid.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +89,37 @@ def print_schema() -> None:
     """Print the JSON Schema of the flow language (for editors)."""
     registry = PluginRegistry.from_entry_points()
     typer.echo(json.dumps(schema.flow_json_schema(registry), indent=2, sort_keys=True))
+
+
+@app.command("deploy")
+def deploy(
+    paths: Annotated[list[Path], typer.Argument(help="Flow files or folders holding them.")],
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Legato home (default: LEGATO_HOME).")
+    ] = None,
+) -> None:
+    """Validate flows and store them (namespaced, revisioned); print each revision stored."""
+    from legato import bootstrap, config
+
+    settings = config.Settings.from_env()
+    if home is not None:
+        settings = settings.with_home(home)
+    registry = PluginRegistry.from_entry_points()
+    files = list(flow_files(paths))
+    sources: list[tuple[Path, str]] = []
+    all_ok = bool(files)
+    if not files:
+        typer.echo("no flow files found (looked for *.yml and *.yaml)", err=True)
+    for file in files:
+        lines, ok = validate_file(file, registry) if file.exists() else ([], False)
+        if not file.exists():
+            typer.echo(f"{file}: no such file or folder", err=True)
+        all_ok = all_ok and ok
+        for line in lines if not ok else []:
+            typer.echo(line)
+        if ok:
+            sources.append((file, file.read_text(encoding="utf-8")))
+    if not all_ok:
+        raise typer.Exit(1)
+    for line in asyncio.run(bootstrap.deploy_sources(settings, registry, sources)):
+        typer.echo(line)
