@@ -21,6 +21,7 @@ import pytest
 from core_support import task
 from run_support import FakeRunContext
 
+from legato.plugins.core import http_options
 from legato.sdk.run_context import TaskError
 
 REQUEST = "io.kestra.plugin.core.http.Request"
@@ -408,3 +409,61 @@ def test_killed_download_stops(server: str, ctx: FakeRunContext) -> None:
 def test_download_failure_code_fails(server: str, ctx: FakeRunContext) -> None:
     with pytest.raises(TaskError, match="'404'"):
         run(ctx, DOWNLOAD, uri=server + "/missing")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"timeout": {"connectTimeout": "PT1M", "readIdleTimeout": "PT30S"}}, (60.0, 30.0)),
+        ({"connectTimeout": "PT5S", "readTimeout": "PT10S"}, (5.0, 10.0)),
+        ({"timeout": "PT2S"}, (2.0, 2.0)),
+        ({}, (None, None)),
+    ],
+)
+def test_timeouts_from_options(
+    options: dict[str, Any], expected: tuple[float | None, float | None]
+) -> None:
+    read = http_options.read_options(options)
+    assert (read.connect_timeout, read.read_timeout) == expected
+
+
+def test_legacy_option_names() -> None:
+    read = http_options.read_options(
+        {
+            "basicAuthUser": "u",
+            "basicAuthPassword": "p",
+            "proxyType": "SOCKS",
+            "proxyAddress": "proxy.local",
+            "proxyPort": 1080,
+        },
+        allow_failed="true",
+        ssl_options={"insecureTrustAllCertificates": True},
+    )
+    assert read.basic_auth == ("u", "p")
+    assert read.proxy == "socks5://proxy.local:1080"
+    assert read.allow_failed is True
+    assert read.verify is False
+
+
+def test_allow_failed_and_allowed_codes_decide_failures() -> None:
+    assert http_options.read_options({}).failed(404)
+    assert not http_options.read_options({}).failed(302)
+    assert not http_options.read_options({"allowFailed": True}).failed(500)
+    allowed = http_options.read_options({"allowedResponseCodes": [200, 404]})
+    assert (allowed.failed(404), allowed.failed(201)) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"timeout": {"connectTimeout": "soon"}}, "ISO-8601 duration"),
+        ({"followRedirects": "maybe"}, "true or false"),
+        ({"allowedResponseCodes": ["ok"]}, "list of status codes"),
+        ({"proxy": {"address": "p"}}, "port"),
+        ({"auth": {"type": "BEARER"}}, "token"),
+        ({"logs": ["EVERYTHING"]}, "REQUEST_HEADERS"),
+    ],
+)
+def test_bad_options_are_named(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        http_options.read_options(options)
