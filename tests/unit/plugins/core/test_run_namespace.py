@@ -137,3 +137,33 @@ def test_delete_everything(ctx: FakeRunContext) -> None:
     seed(ctx, {"a": b"a", "b/c": b"c"})
     run(ctx, "DeleteFiles", files=["**"])
     assert namespace_files(ctx) == {}
+
+
+def test_upload_storage_uri_in_files_goes_under_destination(ctx: FakeRunContext) -> None:
+    uri = ctx.storage.put_bytes(b"report", "report.csv")
+    outputs = run(ctx, "UploadFiles", files=[uri, "kestra:///missing.txt"], destination="/out")
+    assert namespace_files(ctx) == {"out/report.csv": b"report"}
+    assert outputs["files"] == {"/out/report.csv": FILES + "out/report.csv"}
+
+
+def test_upload_legacy_files_map_property(ctx: FakeRunContext) -> None:
+    uri = ctx.storage.put_bytes(b"x", "x.txt")
+    run(ctx, "UploadFiles", files={"dir/renamed.txt": uri})
+    assert namespace_files(ctx) == {"dir/renamed.txt": b"x"}
+
+
+def test_upload_files_map_must_be_a_map(ctx: FakeRunContext) -> None:
+    with pytest.raises(TaskError, match="'filesMap' must be a map"):
+        run(ctx, "UploadFiles", filesMap="not json")
+
+
+def test_download_files_must_be_strings(ctx: FakeRunContext) -> None:
+    ctx.variables["inputs"] = {"bad": [1, 2]}
+    with pytest.raises(TaskError, match="list of strings"):
+        run(ctx, "DownloadFiles", files="{{ inputs.bad }}")
+
+
+def test_download_under_destination_prefix(ctx: FakeRunContext) -> None:
+    seed(ctx, {"a.txt": b"a"})
+    outputs = run(ctx, "DownloadFiles", files=["*.txt"], destination="copies/")
+    assert outputs["files"]["/a.txt"].endswith("/copies/a.txt")
