@@ -212,7 +212,7 @@ def _pause_elapsed(machine: Machine, run: TaskRun, behavior: str) -> None:
 
 def _resume_run(machine: Machine, run: TaskRun, inputs: dict[str, Any]) -> None:
     task = machine.task_of(run)
-    outputs = {**(run.outputs or {}), **inputs} if inputs else run.outputs
+    outputs = {**(run.outputs or {}), "onResume": inputs} if inputs else run.outputs
     if task is not None and getattr(task, "tasks", None):
         machine.set_run_state(run, StateType.RUNNING, outputs=outputs)
         machine.mark(run.id)

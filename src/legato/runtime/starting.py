@@ -139,21 +139,28 @@ def _update_execution(machine: Machine, run: TaskRun, update: flowable.Execution
 
 
 def exit_execution(machine: Machine, run: TaskRun, state: StateType) -> None:
-    """The Exit task: end the execution in ``state`` now; running task runs are killed."""
+    """The Exit task: end the execution in ``state`` now. Kestra documents that running tasks
+    (e.g. in a parallel branch) are only interrupted when the state is KILLED; other open task
+    runs (flowables, pauses) end in ``state``."""
     from legato.runtime import ending
 
     machine.set_run_state(run, state)
-    running = []
+    killed = []
     for other in list(machine.book.active()):
-        if other.id == run.id:
-            continue
         task = machine.task_of(other)
-        if task is not None and not type(task).runs_in_executor and other.attempts:
-            running.append(other.id)
-        machine.set_run_state(other, StateType.KILLED if state == StateType.KILLED else state)
-    if running:
-        machine.commands.append(KillTaskRuns(tuple(running)))
+        on_worker = task is not None and not _in_executor(task) and bool(other.attempts)
+        if on_worker and state != StateType.KILLED:
+            continue
+        if on_worker:
+            killed.append(other.id)
+        machine.set_run_state(other, state)
+    if killed:
+        machine.commands.append(KillTaskRuns(tuple(killed)))
     ending.end_execution(machine, state, render_outputs=False)
+
+
+def _in_executor(task: Task) -> bool:
+    return type(task).runs_in_executor and not getattr(type(task), "dispatch_as_group", False)
 
 
 def _pause(machine: Machine, run: TaskRun, plan: flowable.PausePlan) -> None:
