@@ -161,6 +161,16 @@ def response_headers(response: httpx.Response) -> dict[str, list[str]]:
 
 
 def _client(options: HttpOptions) -> httpx.Client:
+    try:
+        return _new_client(options)
+    except ImportError as error:  # httpx needs the optional socksio package for SOCKS
+        raise TaskError(
+            f"Cannot use the proxy {options.proxy}: {error}; install httpx[socks] on the worker",
+            retryable=False,
+        ) from None
+
+
+def _new_client(options: HttpOptions) -> httpx.Client:
     return httpx.Client(
         timeout=options.timeout(),
         follow_redirects=options.follow_redirects,

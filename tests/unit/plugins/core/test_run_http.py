@@ -9,6 +9,7 @@ code ≥ 400 fails unless ``options.allowFailed``; ``allowedResponseCodes`` rest
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import threading
 import time
@@ -303,6 +304,14 @@ def test_legacy_log_level_info_logs_response_headers_only(server: str, ctx: Fake
     run(ctx, REQUEST, uri=server + "/status/200", options={"logLevel": "INFO"})
     messages = [m.split("\n")[0] for _, m in ctx.logger.lines]
     assert messages == ["response:", "response headers:"]
+
+
+def test_socks_proxy_without_socks_support_fails_clearly(server: str, ctx: FakeRunContext) -> None:
+    if importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed: SOCKS proxies are supported")
+    proxy = {"type": "SOCKS", "address": "127.0.0.1", "port": 1080}
+    with pytest.raises(TaskError, match=r"httpx\[socks\]"):
+        run(ctx, REQUEST, uri=server + "/echo", options={"proxy": proxy})
 
 
 def test_code_400_or_more_fails_with_code_and_body(server: str, ctx: FakeRunContext) -> None:
