@@ -3,9 +3,10 @@
 Invariants:
 
 * At most ``threads`` attempts run at once; a job is claimed only when a slot is free.
-* Every claimed job ends with exactly one ``WorkerQueue.finish`` carrying one
-  ``TaskRunFinished`` event, the attempt's log lines and its metrics (retried a few times when
-  the store fails; a job whose finish never lands is re-queued as stale by the store).
+* Every claimed job ends with exactly one ``WorkerQueue.finish`` carrying a ``TaskRunStarted``
+  (unless ``report_started`` is off) and a ``TaskRunFinished`` event, the attempt's log lines
+  and its metrics (retried a few times when the store fails; a job whose finish never lands is
+  re-queued as stale by the store).
 * A job that runs past its ``timeout`` ends FAILED ("Task timed out after PT…"), a killed one
   KILLED; in both cases the task's kill event is set so a cooperative task stops, and the
   result is reported at once (a Python thread cannot be interrupted: a task that ignores the
@@ -33,7 +34,7 @@ from legato.model.execution import StateType
 from legato.model.property import format_duration
 from legato.model.registry import PluginRegistry
 from legato.runtime.commands import DispatchTask
-from legato.runtime.events import TaskRunFinished, to_json
+from legato.runtime.events import TaskRunFinished, TaskRunStarted, to_json
 from legato.store.protocols import FileStorage, KVStore, NewEvent, WorkerJob, WorkerQueue
 from legato.worker.bridge import Bridge
 from legato.worker.execute import AttemptOutcome, describe, run_attempt
@@ -76,6 +77,9 @@ class WorkerOptions:
     environment: Environment | None = None
     wakeup: WakeSignal | None = None
     kills: KillSource | None = None
+    #: report ``TaskRunStarted`` (attempt RUNNING, worker id) ahead of ``TaskRunFinished``, in
+    #: the same ``finish`` (the port has no separate enqueue)
+    report_started: bool = True
 
 
 def dispatch_of(job: WorkerJob) -> DispatchTask:
@@ -288,13 +292,16 @@ class Worker:
             retryable=outcome.retryable,
             worker_id=self.worker_id,
         )
-        event = NewEvent(job.execution_id, to_json(finished))
+        events = [NewEvent(job.execution_id, to_json(finished))]
+        if self.options.report_started:
+            started = TaskRunStarted(job.task_run_id, attempt, self.worker_id)
+            events.insert(0, NewEvent(job.execution_id, to_json(started)))
         logs = ctx.logger.lines if ctx is not None else []
         metrics = list(ctx.metrics) if ctx is not None else []
         for delay in (0.0, 0.2, 1.0, 5.0):
             await asyncio.sleep(delay)
             try:
-                await self.queue.finish(job.id, [event], logs, metrics)
+                await self.queue.finish(job.id, events, logs, metrics)
                 return
             except Exception:
                 log.exception("worker %s: cannot report job %s", self.worker_id, job.id)

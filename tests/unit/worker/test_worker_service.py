@@ -12,7 +12,7 @@ from legato._kernel.clock import FixedClock
 from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
 from legato.runtime.commands import DispatchTask
-from legato.runtime.events import TaskRunFinished, event_from_json
+from legato.runtime.events import TaskRunFinished, TaskRunStarted, event_from_json
 from legato.store.protocols import WorkerJob
 from legato.worker.service import Worker, WorkerOptions, dispatch_of
 
@@ -33,12 +33,17 @@ def make_worker(tmp_path: Path, queue: FakeQueue, threads: int = 4) -> Worker:
 
 
 def finished(queue: FakeQueue) -> dict[str, TaskRunFinished]:
+    """The ``TaskRunFinished`` of each finished job, checking a ``TaskRunStarted`` came first."""
     result: dict[str, TaskRunFinished] = {}
     for item in queue.finished:
-        [event] = item.events
-        parsed = event_from_json(event.payload)
-        assert isinstance(parsed, TaskRunFinished)
-        result[parsed.task_run_id] = parsed
+        started, ended = (event_from_json(e.payload) for e in item.events)
+        assert isinstance(started, TaskRunStarted) and isinstance(ended, TaskRunFinished)
+        assert (started.task_run_id, started.attempt, started.worker_id) == (
+            ended.task_run_id,
+            ended.attempt,
+            "w1",
+        )
+        result[ended.task_run_id] = ended
     return result
 
 
@@ -63,6 +68,15 @@ def test_a_job_is_run_and_finished_with_outputs_logs_and_metrics(tmp_path: Path)
     assert [(m.name, m.value) for m in done.metrics] == [("length", len(NAMESPACE))]
     assert done.events[0].execution_id == "exec1"
     assert queue.claim_times[0] is not None
+
+
+def test_started_event_can_be_left_out(tmp_path: Path) -> None:
+    queue = FakeQueue([job("r1", {"id": "t", "type": RETURN})])
+    worker = make_worker(tmp_path, queue)
+    worker.options.report_started = False
+    asyncio.run(worker.run_until_idle())
+    [event] = queue.finished[0].events
+    assert isinstance(event_from_json(event.payload), TaskRunFinished)
 
 
 def test_a_failing_task_is_reported_failed_with_its_error(tmp_path: Path) -> None:
