@@ -571,7 +571,8 @@ def test_exit_ends_the_execution_in_its_state(state: str, expected: S) -> None:
     h = started(
         "- id: par\n  type: io.kestra.plugin.core.flow.Parallel\n  tasks:\n"
         + children("slow")
-        + f"\n    - id: stop\n      type: io.kestra.plugin.core.execution.Exit\n      state: {state}"
+        + "\n    - id: stop\n      type: io.kestra.plugin.core.execution.Exit\n"
+        + f"      state: {state}"
     )
     assert h.state == expected
     assert h.commands_of(ExecutionEnded) == [ExecutionEnded(expected)]
