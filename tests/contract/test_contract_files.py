@@ -85,3 +85,10 @@ async def test_uris_cannot_escape_or_use_another_scheme(files: FileStorage, uri:
         await files.put(uri, b"x")
     with pytest.raises(StorageURIError):
         await files.get(uri)
+
+
+async def test_list_with_a_name_prefix(files: FileStorage) -> None:
+    for name in ("run1/a", "run10/b", "run2/c"):
+        await files.put(f"kestra:///x/{name}", b"")
+    assert await files.list("kestra:///x/run1") == ["kestra:///x/run1/a", "kestra:///x/run10/b"]
+    assert await files.list("kestra:///x/run1/") == ["kestra:///x/run1/a"]

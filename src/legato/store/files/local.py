@@ -98,10 +98,11 @@ class LocalFileStorage:
         return path
 
     def _files_under(self, prefix_uri: str) -> builtins.list[str]:
-        """Relative paths of the files below ``prefix_uri`` (a folder, or a name prefix)."""
+        """Relative paths starting with ``prefix_uri``: a folder when it ends with ``/``, else a
+        name prefix (``…/run1`` also matches ``…/run10/x``, as object stores do)."""
         relative = relative_path(prefix_uri)
         folder = self.path_of(prefix_uri)
-        if not folder.is_dir():
+        if not prefix_uri.endswith("/"):
             folder = folder.parent
         if not folder.is_dir():
             return []
