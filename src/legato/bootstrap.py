@@ -76,6 +76,20 @@ class Stores:
         )
 
 
+@dataclass(frozen=True)
+class EngineOptions:
+    """Daemon tuning for one engine (defaults suit ``legato run`` and ``server local``).
+
+    A stable ``executor_id`` lets a restarted process take back the executions its previous
+    incarnation had claimed at once, instead of waiting for the claims to expire; give one only
+    when no other process runs an executor with the same id.
+    """
+
+    executor_id: str | None = None
+    heartbeat_interval: float = 5.0
+    stale_after: float = 60.0
+
+
 def memory_settings(settings: config.Settings) -> config.Settings:
     """``settings`` switched to the in-memory store with files in a fresh temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="legato-"))
@@ -94,13 +108,12 @@ class Engine:
     executions: ExecutionService
     executor: Executor
     worker_wake: Wakeup
+    options: EngineOptions = EngineOptions()
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """Run the executor and the worker while the block runs; stop them after."""
-        worker = make_worker(
-            self.settings, self.registry, self.stores, self.clock, self.worker_wake
-        )
+        worker = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
         daemons: list[Daemon] = [self.executor, worker]
         tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
@@ -167,17 +180,22 @@ async def open_engine(
     registry: PluginRegistry | None = None,
     clock: Clock | None = None,
     stores: StoreOpener | None = None,
+    options: EngineOptions | None = None,
 ) -> AsyncIterator[Engine]:
     """An engine over the store named by ``settings`` (closed on exit)."""
     clock = clock or SystemClock()
     registry = registry or PluginRegistry.from_entry_points()
     opener = stores or open_stores
     async with opener(settings, clock) as raw:
-        yield build_engine(settings, registry, raw, clock)
+        yield build_engine(settings, registry, raw, clock, options or EngineOptions())
 
 
 def build_engine(
-    settings: config.Settings, registry: PluginRegistry, raw: Stores, clock: Clock
+    settings: config.Settings,
+    registry: PluginRegistry,
+    raw: Stores,
+    clock: Clock,
+    options: EngineOptions,
 ) -> Engine:
     """Wire services and daemons over ``raw`` stores, with in-process wake-ups."""
     executor_wake, worker_wake = Wakeup(), Wakeup()
@@ -192,27 +210,29 @@ def build_engine(
         stores.executions, stores.queue, flows, stores.files, clock, new_id
     )
     ports = ExecutorPorts(stores.queue, stores.executions, stores.workers)
-    executor = Executor(ports, flows, executions, ExecutorOptions(clock=clock), executor_wake)
-    return Engine(settings, registry, stores, clock, flows, executions, executor, worker_wake)
+    executor_options = ExecutorOptions(clock=clock)
+    if options.executor_id is not None:
+        executor_options = replace(executor_options, executor_id=options.executor_id)
+    executor = Executor(ports, flows, executions, executor_options, executor_wake)
+    return Engine(
+        settings, registry, stores, clock, flows, executions, executor, worker_wake, options
+    )
 
 
-def make_worker(
-    settings: config.Settings,
-    registry: PluginRegistry,
-    stores: Stores,
-    clock: Clock,
-    wakeup: Wakeup,
-) -> worker_service.Worker:
+def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
     """The worker daemon running plugin tasks in ``settings.worker_threads`` threads."""
-    work_root = settings.home / "work"
+    work_root = engine.settings.home / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     options = worker_service.WorkerOptions(
-        threads=settings.worker_threads,
-        clock=clock,
+        threads=engine.settings.worker_threads,
+        clock=engine.clock,
         wakeup=wakeup,
         work_root=work_root,
+        heartbeat_interval=engine.options.heartbeat_interval,
+        stale_after=engine.options.stale_after,
     )
-    return worker_service.Worker(stores.workers, stores.kv, stores.files, registry, options)
+    stores = engine.stores
+    return worker_service.Worker(stores.workers, stores.kv, stores.files, engine.registry, options)
 
 
 @contextlib.asynccontextmanager

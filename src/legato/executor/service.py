@@ -103,7 +103,9 @@ class Executor:
         self.wakeup.notify()
 
     async def run(self) -> None:
-        """Process events until ``stop`` is called."""
+        """Process events until ``stop`` is called (after taking back this executor's
+        claims left by a previous process with the same ``executor_id``)."""
+        await self.recover()
         clock = self.options.clock
         last_busy = clock.now()
         while not self._stopping:
@@ -118,6 +120,12 @@ class Executor:
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - now).total_seconds()))
             await self.wakeup.wait(timeout)
+
+    async def recover(self) -> None:
+        """Release claims held under this executor's id (a crashed predecessor's)."""
+        unfinished = await self.ports.executions.unfinished()
+        if unfinished:
+            await self.ports.store.release(self.options.executor_id, unfinished)
 
     async def run_once(self) -> int:
         """One pass over due events; returns how many executions were stepped."""
