@@ -41,7 +41,7 @@ def evaluate_root(machine: Machine) -> None:
     if nexts:
         machine.start_runs(None, nexts)
         return
-    if final is None or (final := _with_paused(machine, final)) is None:
+    if final is None:
         return
     after = flowable.Branch(flowable.enabled(flow.afterExecution))
     if after.tasks:
@@ -50,13 +50,6 @@ def evaluate_root(machine: Machine) -> None:
             machine.start_runs(None, flowable.sequential_next(view, after))
             return
     end_execution(machine, final)
-
-
-def _with_paused(machine: Machine, final: StateType) -> StateType | None:
-    """None while a task run is still paused (the execution waits), else ``final``."""
-    if any(run.state.current == StateType.PAUSED for run in machine.book.active()):
-        return None
-    return final
 
 
 def end_execution(machine: Machine, state: StateType, *, render_outputs: bool = True) -> None:

@@ -186,7 +186,3 @@ class Machine:
         execution = self.book.freeze()
         self.book.remember(execution)
         return Transition(execution, tuple(self.commands), tuple(self.logs))
-
-
-def new_machine(book: Book, ctx: StepContext) -> Machine:
-    return Machine(book, ctx)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from legato.expressions import has_markup
 from legato.model.execution import Label, StateType, TaskRun
 from legato.model.property import parse_duration
 from legato.model.tasks import Task
@@ -53,9 +52,6 @@ def start(machine: Machine, run: TaskRun, task: Task) -> None:
     """Start the freshly created ``run`` of ``task``."""
     from legato.runtime.machine import DECISION_ERRORS
 
-    if machine.book.current == StateType.KILLING:
-        machine.set_run_state(run, StateType.KILLED)
-        return
     try:
         if not _run_if(machine, run, task):
             machine.set_run_state(run, StateType.SKIPPED)
@@ -72,10 +68,7 @@ def _run_if(machine: Machine, run: TaskRun, task: Task) -> bool:
         return True
     if isinstance(condition, bool):
         return condition
-    text = str(condition)
-    if has_markup(text):
-        text = machine.renderer.render_text(text, task, run)
-    return is_truthy(text)
+    return is_truthy(machine.renderer.render_text(str(condition), task, run))
 
 
 def _start_by_kind(machine: Machine, run: TaskRun, task: Task) -> None:

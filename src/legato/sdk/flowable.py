@@ -95,8 +95,6 @@ def worst(states: Sequence[StateType]) -> StateType:
         level = SEVERITY.get(state, 3 if state == StateType.CANCELLED else 0)
         if level > rank:
             result, rank = state, level
-    if result == StateType.SKIPPED:
-        return StateType.SUCCESS
     return result
 
 
