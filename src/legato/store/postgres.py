@@ -1,4 +1,4 @@
-"""The PostgreSQL dialect adapter: a psycopg 3 async engine, migrated on open.
+"""The PostgreSQL dialect adapter: a psycopg 3 engine, migrated on open.
 
 Invariants: transactions are READ COMMITTED; job claims use ``FOR UPDATE SKIP LOCKED``;
 wake-ups are by polling (LISTEN/NOTIFY is not used yet).
@@ -6,8 +6,8 @@ wake-ups are by polling (LISTEN/NOTIFY is not used yet).
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from legato._kernel.clock import Clock, SystemClock
 from legato.store.bundle import Store
@@ -23,8 +23,8 @@ def driver_url(url: str) -> str:
 
 async def open_postgres(url: str, clock: Clock | None = None, *, pool_size: int = 10) -> Store:
     """The store in the PostgreSQL database at ``url`` (migrated when needed)."""
-    engine = create_async_engine(driver_url(url), pool_size=pool_size, max_overflow=pool_size)
-    db = Database(engine)
+    engine = sa.create_engine(driver_url(url), pool_size=pool_size, max_overflow=0)
+    db = Database(engine, threads=pool_size)
     try:
         await migrate(db)
     except BaseException:

@@ -1,4 +1,4 @@
-"""The SQLite dialect adapter: an aiosqlite engine on one database file, migrated on open.
+"""The SQLite dialect adapter: a pysqlite engine on one database file, migrated on open.
 
 Invariants: the file's folder is created if missing; the connection runs in WAL mode with
 ``synchronous=NORMAL`` and a busy timeout; writes begin with ``BEGIN IMMEDIATE``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import create_async_engine
+import sqlalchemy as sa
 
 from legato._kernel.clock import Clock, SystemClock
 from legato.store.bundle import Store
@@ -21,9 +21,9 @@ async def open_sqlite(path: Path, clock: Clock | None = None) -> Store:
     """The store in the SQLite file at ``path`` (created and migrated when needed)."""
     path = path.expanduser().absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=4, max_overflow=4)
+    engine = sa.create_engine(f"sqlite+pysqlite:///{path}", pool_size=2, max_overflow=2)
     configure_sqlite(engine)
-    db = Database(engine)
+    db = Database(engine, threads=1)
     try:
         await migrate(db)
     except BaseException:

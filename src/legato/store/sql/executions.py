@@ -12,7 +12,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from legato.model.execution import Execution, StateType
 from legato.store import rules
@@ -47,12 +46,12 @@ def event_rows(events: Sequence[NewEvent]) -> list[dict[str, Any]]:
     ]
 
 
-async def insert_executions(conn: AsyncConnection, items: Sequence[Execution]) -> None:
+def insert_executions(conn: sa.Connection, items: Sequence[Execution]) -> None:
     """Insert new executions; StoreConflictError when an id exists (caller rolls back)."""
     if not items:
         return
     try:
-        await conn.execute(executions.insert(), [execution_row(e) for e in items])
+        conn.execute(executions.insert(), [execution_row(e) for e in items])
     except IntegrityError as error:
         ids = [e.id for e in items]
         raise StoreConflictError(f"an execution id among {ids} already exists") from error
@@ -66,15 +65,16 @@ class SqlExecutions:
 
     async def get(self, execution_id: str) -> Execution | None:
         query = sa.select(executions.c.document).where(executions.c.id == execution_id)
-        async with self._db.read() as conn:
-            document = (await conn.execute(query)).scalar_one_or_none()
+        document = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
         return read_execution(document) if document is not None else None
 
     async def create(self, execution: Execution, events: Sequence[NewEvent] = ()) -> None:
-        async with self._db.write() as conn:
-            await insert_executions(conn, [execution])
+        def create(conn: sa.Connection) -> None:
+            insert_executions(conn, [execution])
             if events:
-                await conn.execute(executor_events.insert(), event_rows(events))
+                conn.execute(executor_events.insert(), event_rows(events))
+
+        await self._db.write(create)
 
     async def search(self, query: ExecutionQuery) -> tuple[list[Execution], int]:
         where = _filters(query)
@@ -86,16 +86,18 @@ class SqlExecutions:
             .offset((query.page - 1) * query.size)
         )
         count = sa.select(sa.func.count()).select_from(executions).where(*where)
-        async with self._db.read() as conn:
-            documents = (await conn.execute(page)).scalars().all()
-            total = (await conn.execute(count)).scalar_one()
-        return [read_execution(d) for d in documents], int(total)
+
+        def search(conn: sa.Connection) -> tuple[list[str], int]:
+            documents = list(conn.execute(page).scalars())
+            return documents, int(conn.execute(count).scalar_one())
+
+        documents, total = await self._db.read(search)
+        return [read_execution(d) for d in documents], total
 
     async def unfinished(self) -> list[str]:
         terminal = [s.value for s in StateType if s.is_terminal]
         query = sa.select(executions.c.id).where(executions.c.state.not_in(terminal))
-        async with self._db.read() as conn:
-            return list((await conn.execute(query)).scalars())
+        return await self._db.read(lambda conn: list(conn.execute(query).scalars()))
 
     async def count_running(self, namespace: str, flow_id: str) -> int:
         query = (
@@ -107,8 +109,7 @@ class SqlExecutions:
                 executions.c.state.in_([s.value for s in rules.RUNNING_STATES]),
             )
         )
-        async with self._db.read() as conn:
-            return int((await conn.execute(query)).scalar_one())
+        return await self._db.read(lambda conn: int(conn.execute(query).scalar_one()))
 
     async def oldest_queued(self, namespace: str, flow_id: str) -> str | None:
         query = (
@@ -121,17 +122,20 @@ class SqlExecutions:
             .order_by(executions.c.start_date, executions.c.id)
             .limit(1)
         )
-        async with self._db.read() as conn:
-            found: str | None = (await conn.execute(query)).scalar_one_or_none()
-            return found
+        found: str | None = await self._db.read(
+            lambda conn: conn.execute(query).scalar_one_or_none()
+        )
+        return found
 
     async def delete(self, execution_id: str) -> bool:
-        async with self._db.write() as conn:
-            await conn.execute(
+        def delete(conn: sa.Connection) -> bool:
+            conn.execute(
                 execution_locks.delete().where(execution_locks.c.execution_id == execution_id)
             )
-            result = await conn.execute(executions.delete().where(executions.c.id == execution_id))
+            result = conn.execute(executions.delete().where(executions.c.id == execution_id))
             return result.rowcount > 0
+
+        return await self._db.write(delete)
 
 
 def _filters(query: ExecutionQuery) -> list[sa.ColumnElement[bool]]:

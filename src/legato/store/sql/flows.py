@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from legato._kernel.clock import Clock
 from legato.store.protocols import FlowRecord
@@ -42,44 +41,36 @@ class SqlFlows:
         self._clock = clock
 
     async def save(self, namespace: str, flow_id: str, source: str) -> FlowRecord:
-        try:
-            return await self._save(namespace, flow_id, source)
-        except IntegrityError:
-            return await self._save(namespace, flow_id, source)
-
-    async def _save(self, namespace: str, flow_id: str, source: str) -> FlowRecord:
-        async with self._db.write() as conn:
-            last = await self._latest(conn, namespace, flow_id)
+        def save(conn: sa.Connection) -> FlowRecord:
+            last = _latest(conn, namespace, flow_id)
             if last is not None and not last.deleted and last.source == source:
                 return last
-            record = FlowRecord(
-                namespace,
-                flow_id,
-                (last.revision if last else 0) + 1,
-                source,
-                False,
-                self._clock.now(),
-            )
-            await self._insert(conn, record)
+            revision = (last.revision if last else 0) + 1
+            record = FlowRecord(namespace, flow_id, revision, source, False, self._clock.now())
+            _insert(conn, record)
             return record
+
+        try:
+            return await self._db.write(save)
+        except IntegrityError:
+            return await self._db.write(save)
 
     async def get(
         self, namespace: str, flow_id: str, revision: int | None = None
     ) -> FlowRecord | None:
-        async with self._db.read() as conn:
+        def get(conn: sa.Connection) -> FlowRecord | None:
             if revision is None:
-                last = await self._latest(conn, namespace, flow_id)
+                last = _latest(conn, namespace, flow_id)
                 return last if last is not None and not last.deleted else None
-            row = (
-                await conn.execute(
-                    sa.select(flows).where(
-                        flows.c.namespace == namespace,
-                        flows.c.id == flow_id,
-                        flows.c.revision == revision,
-                    )
-                )
-            ).first()
+            query = sa.select(flows).where(
+                flows.c.namespace == namespace,
+                flows.c.id == flow_id,
+                flows.c.revision == revision,
+            )
+            row = conn.execute(query).first()
             return _record(row) if row is not None else None
+
+        return await self._db.read(get)
 
     async def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
         query = (
@@ -87,8 +78,7 @@ class SqlFlows:
             .where(flows.c.namespace == namespace, flows.c.id == flow_id)
             .order_by(flows.c.revision)
         )
-        async with self._db.read() as conn:
-            return [_record(row) for row in await conn.execute(query)]
+        return await self._db.read(lambda conn: [_record(row) for row in conn.execute(query)])
 
     async def list(self, namespace: str | None = None) -> list[FlowRecord]:
         latest = _LATEST.subquery()
@@ -112,40 +102,40 @@ class SqlFlows:
                     flows.c.namespace.startswith(namespace + ".", autoescape=True),
                 )
             )
-        async with self._db.read() as conn:
-            return [_record(row) for row in await conn.execute(query)]
+        return await self._db.read(lambda conn: [_record(row) for row in conn.execute(query)])
 
     async def delete(self, namespace: str, flow_id: str) -> FlowRecord | None:
-        async with self._db.write() as conn:
-            last = await self._latest(conn, namespace, flow_id)
+        def delete(conn: sa.Connection) -> FlowRecord | None:
+            last = _latest(conn, namespace, flow_id)
             if last is None or last.deleted:
                 return None
-            record = FlowRecord(
-                namespace, flow_id, last.revision + 1, last.source, True, self._clock.now()
-            )
-            await self._insert(conn, record)
+            revision = last.revision + 1
+            record = FlowRecord(namespace, flow_id, revision, last.source, True, self._clock.now())
+            _insert(conn, record)
             return record
 
-    async def _latest(
-        self, conn: AsyncConnection, namespace: str, flow_id: str
-    ) -> FlowRecord | None:
-        query = (
-            sa.select(flows)
-            .where(flows.c.namespace == namespace, flows.c.id == flow_id)
-            .order_by(flows.c.revision.desc())
-            .limit(1)
-        )
-        row = (await conn.execute(query)).first()
-        return _record(row) if row is not None else None
+        return await self._db.write(delete)
 
-    async def _insert(self, conn: AsyncConnection, record: FlowRecord) -> None:
-        await conn.execute(
-            flows.insert().values(
-                namespace=record.namespace,
-                id=record.id,
-                revision=record.revision,
-                source=record.source,
-                deleted=record.deleted,
-                updated=record.updated,
-            )
+
+def _latest(conn: sa.Connection, namespace: str, flow_id: str) -> FlowRecord | None:
+    query = (
+        sa.select(flows)
+        .where(flows.c.namespace == namespace, flows.c.id == flow_id)
+        .order_by(flows.c.revision.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return _record(row) if row is not None else None
+
+
+def _insert(conn: sa.Connection, record: FlowRecord) -> None:
+    conn.execute(
+        flows.insert().values(
+            namespace=record.namespace,
+            id=record.id,
+            revision=record.revision,
+            source=record.source,
+            deleted=record.deleted,
+            updated=record.updated,
         )
+    )

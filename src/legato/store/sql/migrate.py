@@ -21,6 +21,9 @@ ADVISORY_LOCK = 0x4C454741544F
 
 
 def _upgrade(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        lock = sa.text("SELECT pg_advisory_xact_lock(:key)")
+        connection.execute(lock, {"key": ADVISORY_LOCK})
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -29,8 +32,4 @@ def _upgrade(connection: sa.Connection) -> None:
 
 async def migrate(db: Database) -> None:
     """Apply every migration the database lacks."""
-    async with db.write() as conn:
-        if not db.is_sqlite:
-            lock = sa.text("SELECT pg_advisory_xact_lock(:key)")
-            await conn.execute(lock, {"key": ADVISORY_LOCK})
-        await conn.run_sync(_upgrade)
+    await db.write(_upgrade)

@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from legato.model.execution import Execution
 from legato.store import rules
@@ -53,6 +52,11 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(executor_events.c.due_at.is_(None), executor_events.c.due_at <= now)
 
 
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
 class SqlExecutorStore:
     """``ExecutorStore`` over ``executor_events``, ``execution_locks`` and ``executions``."""
 
@@ -61,24 +65,23 @@ class SqlExecutorStore:
 
     async def enqueue(self, events: Sequence[NewEvent]) -> None:
         if events:
-            async with self._db.write() as conn:
-                await conn.execute(executor_events.insert(), event_rows(events))
+            rows = event_rows(events)
+            await self._db.write(lambda conn: _insert(conn, executor_events, rows))
 
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
     ) -> list[tuple[Execution, list[StoredEvent]]]:
-        async with self._db.write() as conn:
-            await conn.execute(
+        def claim(conn: sa.Connection) -> list[tuple[str, list[StoredEvent]]]:
+            conn.execute(
                 execution_locks.delete().where(execution_locks.c.locked_at < now - LOCK_TIMEOUT)
             )
-            locked = await self._lock(conn, executor_id, now, limit)
-            if not locked:
-                return []
-            return await self._load(conn, locked, now)
+            locked = self._lock(conn, executor_id, now, limit)
+            return self._load(conn, locked, now) if locked else []
 
-    async def _lock(
-        self, conn: AsyncConnection, executor_id: str, now: datetime, limit: int
-    ) -> list[str]:
+        claimed = await self._db.write(claim)
+        return [(read_execution(document), events) for document, events in claimed]
+
+    def _lock(self, conn: sa.Connection, executor_id: str, now: datetime, limit: int) -> list[str]:
         candidates = (
             sa.select(executor_events.c.execution_id)
             .where(
@@ -88,7 +91,7 @@ class SqlExecutorStore:
             .order_by(executor_events.c.id)
             .limit(limit)
         )
-        ids = sorted(set((await conn.execute(candidates)).scalars()))
+        ids = sorted(set(conn.execute(candidates).scalars()))
         if not ids:
             return []
         rows = [{"execution_id": i, "executor_id": executor_id, "locked_at": now} for i in ids]
@@ -98,12 +101,13 @@ class SqlExecutorStore:
             .on_conflict_do_nothing(index_elements=["execution_id"])
             .returning(execution_locks.c.execution_id)
         )
-        return list((await conn.execute(statement)).scalars())
+        return list(conn.execute(statement).scalars())
 
-    async def _load(
-        self, conn: AsyncConnection, locked: list[str], now: datetime
-    ) -> list[tuple[Execution, list[StoredEvent]]]:
-        events = await conn.execute(
+    def _load(
+        self, conn: sa.Connection, locked: list[str], now: datetime
+    ) -> list[tuple[str, list[StoredEvent]]]:
+        """(document, events) per locked execution, in the order of their first event."""
+        events = conn.execute(
             sa.select(executor_events)
             .where(executor_events.c.execution_id.in_(locked), _due(now))
             .order_by(executor_events.c.id)
@@ -112,18 +116,16 @@ class SqlExecutorStore:
         for row in events:
             event = StoredEvent(row.id, row.execution_id, rules.loads(row.payload), row.due_at)
             grouped.setdefault(row.execution_id, []).append(event)
-        found_documents = await conn.execute(
+        found = conn.execute(
             sa.select(executions.c.id, executions.c.document).where(executions.c.id.in_(locked))
         )
-        documents: dict[str, str] = {row.id: row.document for row in found_documents}
+        documents: dict[str, str] = {row.id: row.document for row in found}
         orphans = [i for i in locked if i not in documents or i not in grouped]
         if orphans:
-            await conn.execute(
+            conn.execute(
                 execution_locks.delete().where(execution_locks.c.execution_id.in_(orphans))
             )
-        return [
-            (read_execution(documents[i]), found) for i, found in grouped.items() if i in documents
-        ]
+        return [(documents[i], evs) for i, evs in grouped.items() if i in documents]
 
     async def commit(
         self,
@@ -135,51 +137,50 @@ class SqlExecutorStore:
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
     ) -> None:
-        async with self._db.write() as conn:
-            await self._db.upsert(conn, executions, [execution_row(execution)], ("id",))
+        row = execution_row(execution)
+        event_list, log_list = event_rows(events), log_rows(logs)
+        job_list = _job_rows(jobs)
+
+        def commit(conn: sa.Connection) -> None:
+            self._db.upsert(conn, executions, [row], ("id",))
             if consumed:
-                await conn.execute(
-                    executor_events.delete().where(executor_events.c.id.in_(list(consumed)))
-                )
-            await _insert_jobs(conn, jobs)
-            await _insert(conn, executor_events, event_rows(events))
-            await _insert(conn, schema.logs, log_rows(logs))
-            await insert_executions(conn, new_executions)
-            await conn.execute(
+                conn.execute(executor_events.delete().where(executor_events.c.id.in_(consumed)))
+            _insert_jobs(conn, job_list)
+            _insert(conn, executor_events, event_list)
+            _insert(conn, schema.logs, log_list)
+            insert_executions(conn, new_executions)
+            conn.execute(
                 execution_locks.delete().where(execution_locks.c.execution_id == execution.id)
             )
+
+        await self._db.write(commit)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
             return
-        async with self._db.write() as conn:
-            await conn.execute(
-                execution_locks.delete().where(
-                    execution_locks.c.execution_id.in_(list(execution_ids)),
-                    execution_locks.c.executor_id == executor_id,
-                )
-            )
+        statement = execution_locks.delete().where(
+            execution_locks.c.execution_id.in_(list(execution_ids)),
+            execution_locks.c.executor_id == executor_id,
+        )
+
+        def release(conn: sa.Connection) -> None:
+            conn.execute(statement)
+
+        await self._db.write(release)
 
     async def next_due(self) -> datetime | None:
         query = sa.select(sa.func.min(executor_events.c.due_at))
-        async with self._db.read() as conn:
-            value = (await conn.execute(query)).scalar_one_or_none()
+        value = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
         if value is None:
             return None
         # an aggregate loses the column type on SQLite: the value may come back as text
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        assert isinstance(moment, datetime)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await conn.execute(table.insert(), rows)
-
-
-async def _insert_jobs(conn: AsyncConnection, jobs: Sequence[WorkerJob]) -> None:
-    if not jobs:
-        return
-    rows = [
+def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
+    return [
         {
             "id": job.id,
             "execution_id": job.execution_id,
@@ -188,10 +189,15 @@ async def _insert_jobs(conn: AsyncConnection, jobs: Sequence[WorkerJob]) -> None
         }
         for job in jobs
     ]
+
+
+def _insert_jobs(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
     try:
-        await conn.execute(worker_jobs.insert(), rows)
+        conn.execute(worker_jobs.insert(), rows)
     except IntegrityError as error:
-        ids = [job.id for job in jobs]
+        ids = [row["id"] for row in rows]
         raise StoreConflictError(f"a worker job id among {ids} already exists") from error
 
 
@@ -224,19 +230,19 @@ class SqlWorkerQueue:
                 worker_jobs.c.payload,
             )
         )
-        async with self._db.write() as conn:
-            rows = sorted((await conn.execute(statement)).all(), key=lambda row: row.seq)
+        rows = await self._db.write(lambda conn: list(conn.execute(statement)))
         return [
             WorkerJob(
                 row.id, row.execution_id, row.task_run_id, rules.loads(row.payload), worker_id
             )
-            for row in rows
+            for row in sorted(rows, key=lambda row: row.seq)
         ]
 
     async def heartbeat(self, worker_id: str, now: datetime) -> None:
-        async with self._db.write() as conn:
-            row = {"worker_id": worker_id, "seen_at": now}
-            await self._db.upsert(conn, worker_heartbeats, [row], ("worker_id",))
+        row = {"worker_id": worker_id, "seen_at": now}
+        await self._db.write(
+            lambda conn: self._db.upsert(conn, worker_heartbeats, [row], ("worker_id",))
+        )
 
     async def finish(
         self,
@@ -245,13 +251,18 @@ class SqlWorkerQueue:
         logs: Sequence[LogEntry] = (),
         metrics: Sequence[MetricEntry] = (),
     ) -> None:
-        async with self._db.write() as conn:
-            deleted = await conn.execute(worker_jobs.delete().where(worker_jobs.c.id == job_id))
+        event_list, log_list = event_rows(events), log_rows(logs)
+        metric_list = metric_rows(metrics)
+
+        def finish(conn: sa.Connection) -> None:
+            deleted = conn.execute(worker_jobs.delete().where(worker_jobs.c.id == job_id))
             if deleted.rowcount == 0:
                 return
-            await _insert(conn, executor_events, event_rows(events))
-            await _insert(conn, schema.logs, log_rows(logs))
-            await _insert(conn, schema.metrics, metric_rows(metrics))
+            _insert(conn, executor_events, event_list)
+            _insert(conn, schema.logs, log_list)
+            _insert(conn, schema.metrics, metric_list)
+
+        await self._db.write(finish)
 
     async def requeue_stale(self, older_than: datetime) -> int:
         beats = worker_heartbeats
@@ -268,22 +279,24 @@ class SqlWorkerQueue:
             )
             .values(claimed_by=None, claimed_at=None)
         )
-        async with self._db.write() as conn:
-            return int((await conn.execute(statement)).rowcount)
+        return await self._db.write(lambda conn: int(conn.execute(statement).rowcount))
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
         ids = list(task_run_ids)
         if not ids:
             return []
-        async with self._db.write() as conn:
-            await conn.execute(
+
+        def cancel(conn: sa.Connection) -> list[str]:
+            conn.execute(
                 worker_jobs.delete().where(
                     worker_jobs.c.task_run_id.in_(ids), worker_jobs.c.claimed_by.is_(None)
                 )
             )
-            claimed = await conn.execute(
+            claimed = conn.execute(
                 sa.select(worker_jobs.c.task_run_id)
                 .where(worker_jobs.c.task_run_id.in_(ids))
                 .order_by(worker_jobs.c.seq)
             )
             return list(claimed.scalars())
+
+        return await self._db.write(cancel)

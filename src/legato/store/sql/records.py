@@ -6,7 +6,7 @@ entry past its expiration date is never returned, and reading it deletes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,60 @@ def metric_rows(entries: Sequence[MetricEntry]) -> list[dict[str, Any]]:
     ]
 
 
+def _log_entry(row: Any) -> LogEntry:
+    return LogEntry(
+        execution_id=row.execution_id,
+        timestamp=row.timestamp,
+        level=row.level,
+        message=row.message,
+        namespace=row.namespace,
+        flow_id=row.flow_id,
+        task_id=row.task_id,
+        task_run_id=row.task_run_id,
+        attempt_number=row.attempt_number,
+        trigger_id=row.trigger_id,
+    )
+
+
+def _metric_entry(row: Any) -> MetricEntry:
+    return MetricEntry(
+        execution_id=row.execution_id,
+        task_run_id=row.task_run_id,
+        name=row.name,
+        type=row.type,
+        value=row.value,
+        timestamp=row.timestamp,
+        tags=rules.loads(row.tags),
+        namespace=row.namespace,
+        flow_id=row.flow_id,
+        task_id=row.task_id,
+    )
+
+
+def _kv_entry(row: Any) -> KVEntry:
+    return KVEntry(
+        namespace=row.namespace,
+        key=row.key,
+        value=rules.loads(row.value),
+        type=row.type,
+        creation_date=row.creation_date,
+        update_date=row.update_date,
+        expiration_date=row.expiration_date,
+    )
+
+
+def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> Callable[[sa.Connection], None]:
+    def insert(conn: sa.Connection) -> None:
+        if rows:
+            conn.execute(table.insert(), rows)
+
+    return insert
+
+
+def _delete(statement: sa.Delete) -> Callable[[sa.Connection], int]:
+    return lambda conn: int(conn.execute(statement).rowcount)
+
+
 class SqlLogs:
     """``LogRepository`` over the ``logs`` table."""
 
@@ -63,8 +117,7 @@ class SqlLogs:
 
     async def append(self, entries: Sequence[LogEntry]) -> None:
         if entries:
-            async with self._db.write() as conn:
-                await conn.execute(logs.insert(), log_rows(entries))
+            await self._db.write(_insert(logs, log_rows(entries)))
 
     async def find(
         self,
@@ -84,28 +137,12 @@ class SqlLogs:
             query = query.where(logs.c.task_id == task_id)
         if attempt is not None:
             query = query.where(logs.c.attempt_number == attempt)
-        async with self._db.read() as conn:
-            rows = await conn.execute(query.order_by(logs.c.timestamp, logs.c.seq))
-            return [
-                LogEntry(
-                    execution_id=row.execution_id,
-                    timestamp=row.timestamp,
-                    level=row.level,
-                    message=row.message,
-                    namespace=row.namespace,
-                    flow_id=row.flow_id,
-                    task_id=row.task_id,
-                    task_run_id=row.task_run_id,
-                    attempt_number=row.attempt_number,
-                    trigger_id=row.trigger_id,
-                )
-                for row in rows
-            ]
+        query = query.order_by(logs.c.timestamp, logs.c.seq)
+        return await self._db.read(lambda conn: [_log_entry(r) for r in conn.execute(query)])
 
     async def delete(self, execution_id: str) -> int:
-        async with self._db.write() as conn:
-            result = await conn.execute(logs.delete().where(logs.c.execution_id == execution_id))
-            return int(result.rowcount)
+        statement = logs.delete().where(logs.c.execution_id == execution_id)
+        return await self._db.write(_delete(statement))
 
 
 class SqlMetrics:
@@ -116,8 +153,7 @@ class SqlMetrics:
 
     async def append(self, entries: Sequence[MetricEntry]) -> None:
         if entries:
-            async with self._db.write() as conn:
-                await conn.execute(metrics.insert(), metric_rows(entries))
+            await self._db.write(_insert(metrics, metric_rows(entries)))
 
     async def find(self, execution_id: str) -> list[MetricEntry]:
         query = (
@@ -125,39 +161,11 @@ class SqlMetrics:
             .where(metrics.c.execution_id == execution_id)
             .order_by(metrics.c.timestamp, metrics.c.seq)
         )
-        async with self._db.read() as conn:
-            return [
-                MetricEntry(
-                    execution_id=row.execution_id,
-                    task_run_id=row.task_run_id,
-                    name=row.name,
-                    type=row.type,
-                    value=row.value,
-                    timestamp=row.timestamp,
-                    tags=rules.loads(row.tags),
-                    namespace=row.namespace,
-                    flow_id=row.flow_id,
-                    task_id=row.task_id,
-                )
-                for row in await conn.execute(query)
-            ]
+        return await self._db.read(lambda conn: [_metric_entry(r) for r in conn.execute(query)])
 
     async def delete(self, execution_id: str) -> int:
-        async with self._db.write() as conn:
-            statement = metrics.delete().where(metrics.c.execution_id == execution_id)
-            return int((await conn.execute(statement)).rowcount)
-
-
-def _kv_entry(row: Any) -> KVEntry:
-    return KVEntry(
-        namespace=row.namespace,
-        key=row.key,
-        value=rules.loads(row.value),
-        type=row.type,
-        creation_date=row.creation_date,
-        update_date=row.update_date,
-        expiration_date=row.expiration_date,
-    )
+        statement = metrics.delete().where(metrics.c.execution_id == execution_id)
+        return await self._db.write(_delete(statement))
 
 
 class SqlKV:
@@ -168,14 +176,12 @@ class SqlKV:
 
     async def get(self, namespace: str, key: str, now: datetime) -> KVEntry | None:
         where = (kv.c.namespace == namespace, kv.c.key == key)
-        async with self._db.read() as conn:
-            row = (await conn.execute(sa.select(kv).where(*where))).first()
+        row = await self._db.read(lambda conn: conn.execute(sa.select(kv).where(*where)).first())
         if row is None:
             return None
         entry = _kv_entry(row)
         if entry.expiration_date is not None and entry.expiration_date <= now:
-            async with self._db.write() as conn:
-                await conn.execute(kv.delete().where(*where, kv.c.expiration_date <= now))
+            await self._db.write(_delete(kv.delete().where(*where, kv.c.expiration_date <= now)))
             return None
         return entry
 
@@ -189,13 +195,11 @@ class SqlKV:
             "update_date": entry.update_date,
             "expiration_date": entry.expiration_date,
         }
-        async with self._db.write() as conn:
-            await self._db.upsert(conn, kv, [row], ("namespace", "key"))
+        await self._db.write(lambda conn: self._db.upsert(conn, kv, [row], ("namespace", "key")))
 
     async def delete(self, namespace: str, key: str) -> bool:
-        async with self._db.write() as conn:
-            statement = kv.delete().where(kv.c.namespace == namespace, kv.c.key == key)
-            return (await conn.execute(statement)).rowcount > 0
+        statement = kv.delete().where(kv.c.namespace == namespace, kv.c.key == key)
+        return await self._db.write(_delete(statement)) > 0
 
     async def list(self, namespace: str, now: datetime, prefix: str | None = None) -> list[KVEntry]:
         query = sa.select(kv).where(
@@ -204,5 +208,5 @@ class SqlKV:
         )
         if prefix:
             query = query.where(kv.c.key.startswith(prefix, autoescape=True))
-        async with self._db.read() as conn:
-            return [_kv_entry(row) for row in await conn.execute(query.order_by(kv.c.key))]
+        query = query.order_by(kv.c.key)
+        return await self._db.read(lambda conn: [_kv_entry(r) for r in conn.execute(query)])
