@@ -3,19 +3,23 @@
 Invariants: ``run_attempt`` never raises: a task definition that does not validate, a task type
 without a runner, a ``TaskError`` and any other exception all become a FAILED outcome whose
 ``error`` is the message (also logged at ERROR); ``TaskError(retryable=False)`` and invalid
-definitions are not retryable; outputs are converted to JSON-like data and masked; the attempt's
-working directory is removed at the end.
+definitions are not retryable; outputs are converted to JSON-like data and masked; a worker-side
+group (``dispatch_as_group``, i.e. WorkingDirectory) runs its children here and reports them in
+``children``; the attempt's working directory is removed at the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from legato._kernel.ids import new_id
 from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
+from legato.sdk import Task
 from legato.sdk.run_context import TaskError
+from legato.worker.group import run_group
 from legato.worker.outputs import task_outputs
 from legato.worker.run_context import WorkerRunContext
 from legato.worker.tasks import load_task, runnable
@@ -29,22 +33,57 @@ class AttemptOutcome:
     outputs: dict[str, Any] | None = None
     error: str | None = None
     retryable: bool = True
+    #: task runs of a worker-side group's children, as JSON
+    children: tuple[dict[str, Any], ...] = ()
 
 
 def run_attempt(
-    definition: Mapping[str, Any], ctx: WorkerRunContext, registry: PluginRegistry
+    definition: Mapping[str, Any],
+    ctx: WorkerRunContext,
+    registry: PluginRegistry,
+    ids: Callable[[], str] = new_id,
 ) -> AttemptOutcome:
     """Validate ``definition``, run the task with ``ctx`` and say how it ended."""
     try:
-        task = runnable(load_task(definition, registry))
-        returned = task.run(ctx)
-        return AttemptOutcome(StateType.SUCCESS, task_outputs(returned, ctx.masker))
+        return _guarded(ctx, lambda: _run(load_task(definition, registry), ctx, ids))
+    finally:
+        ctx.close()
+
+
+def _run(task: Task, ctx: WorkerRunContext, ids: Callable[[], str]) -> AttemptOutcome:
+    if not getattr(type(task), "dispatch_as_group", False):
+        return _run_one(task, ctx)
+    result, outputs = run_group(task, ctx, run_child, ids)
+    return AttemptOutcome(
+        result.state,
+        task_outputs(outputs, ctx.masker),
+        result.error,
+        result.retryable,
+        tuple(result.children),
+    )
+
+
+def _run_one(task: Task, ctx: WorkerRunContext) -> AttemptOutcome:
+    returned = runnable(task).run(ctx)
+    return AttemptOutcome(StateType.SUCCESS, task_outputs(returned, ctx.masker))
+
+
+def run_child(task: Task, ctx: WorkerRunContext) -> tuple[StateType, Any, str | None, bool]:
+    """Run one child of a group with its own context: (state, outputs, error, retryable)."""
+    try:
+        outcome = _guarded(ctx, lambda: _run_one(task, ctx))
+    finally:
+        ctx.close()
+    return outcome.state, outcome.outputs, outcome.error, outcome.retryable
+
+
+def _guarded(ctx: WorkerRunContext, action: Callable[[], AttemptOutcome]) -> AttemptOutcome:
+    try:
+        return action()
     except TaskError as error:
         return _failed(ctx, error.message, error.retryable)
     except Exception as error:  # a plugin bug or a library error: the attempt fails
         return _failed(ctx, describe(error), True)
-    finally:
-        ctx.close()
 
 
 def describe(error: BaseException) -> str:

@@ -26,7 +26,7 @@ from legato._kernel.clock import Clock, SystemClock
 from legato.expressions import Environment
 from legato.model.registry import PluginRegistry
 from legato.sdk.run_context import FlowInfo, MetricType, TaskError, TaskRunInfo
-from legato.store.protocols import FileStorage, KVStore, MetricEntry
+from legato.store.protocols import FileStorage, KVStore, LogEntry, MetricEntry
 from legato.worker.bridge import Bridge
 from legato.worker.kv import RunKV
 from legato.worker.logs import LogOrigin, TaskRunLogger
@@ -110,12 +110,18 @@ def to_text(value: Any) -> str:
 class WorkerRunContext:
     """Implements ``legato.sdk.run_context.RunContext`` for one attempt."""
 
-    def __init__(self, services: WorkerServices, attempt: Attempt) -> None:
+    def __init__(
+        self, services: WorkerServices, attempt: Attempt, parent: WorkerRunContext | None = None
+    ) -> None:
         self._services = services
         self._attempt = attempt
-        self.masker = Masker()
-        self.kill_event = threading.Event()
+        #: a child context (a task of a WorkingDirectory) shares its parent's masker, kill
+        #: event and working directory
+        self.masker: Masker = parent.masker if parent else Masker()
+        self.kill_event: threading.Event = parent.kill_event if parent else threading.Event()
         self.metrics: list[MetricEntry] = []
+        #: log lines of child contexts, reported with this attempt's
+        self.child_logs: list[LogEntry] = []
         self._flow = flow_info_of(attempt.variables)
         self._variables = MappingProxyType(dict(attempt.variables))
         self._logger = TaskRunLogger(self._origin(), services.clock, self.masker, attempt.log_level)
@@ -135,7 +141,18 @@ class WorkerRunContext:
             masker=self.masker,
             namespace=self._flow.namespace,
         )
-        self._workdir: Path | None = None
+        self._workdir: Path | None = parent.working_dir() if parent else None
+        self._owns_workdir = parent is None
+
+    def child(self, attempt: Attempt) -> WorkerRunContext:
+        """A context for a task run inside this one (same working directory, masker, kills)."""
+        return WorkerRunContext(self._services, attempt, parent=self)
+
+    def adopt(self, child: WorkerRunContext) -> None:
+        """Take over the log lines and metrics of a finished child context."""
+        self.child_logs.extend(child.logger.lines)
+        self.child_logs.extend(child.child_logs)
+        self.metrics.extend(child.metrics)
 
     def _origin(self) -> LogOrigin:
         a = self._attempt
@@ -147,6 +164,10 @@ class WorkerRunContext:
             a.task_run_id,
             a.attempt,
         )
+
+    @property
+    def services(self) -> WorkerServices:
+        return self._services
 
     @property
     def variables(self) -> Mapping[str, Any]:
@@ -264,6 +285,6 @@ class WorkerRunContext:
 
     def close(self) -> None:
         """Remove the working directory, if one was made."""
-        if self._workdir is not None:
+        if self._workdir is not None and self._owns_workdir:
             shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        self._workdir = None

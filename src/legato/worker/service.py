@@ -291,12 +291,13 @@ class Worker:
             error=outcome.error,
             retryable=outcome.retryable,
             worker_id=self.worker_id,
+            children=outcome.children,
         )
         events = [NewEvent(job.execution_id, to_json(finished))]
         if self.options.report_started:
             started = TaskRunStarted(job.task_run_id, attempt, self.worker_id)
             events.insert(0, NewEvent(job.execution_id, to_json(started)))
-        logs = ctx.logger.lines if ctx is not None else []
+        logs = [*ctx.logger.lines, *ctx.child_logs] if ctx is not None else []
         metrics = list(ctx.metrics) if ctx is not None else []
         for delay in (0.0, 0.2, 1.0, 5.0):
             await asyncio.sleep(delay)
