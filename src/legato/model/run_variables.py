@@ -11,7 +11,8 @@ Invariants:
   value is one that differs from the parent task run's value (children of a flowable inside a
   loop inherit the value without adding a level).
 * Building is linear in the number of task runs; ``execution_outputs`` and ``task_states`` may
-  be computed once and passed in when many task runs of one execution are rendered.
+  be computed once and passed in when many task runs of one execution are rendered, then kept
+  up to date with ``put_copy`` (copy-on-write along one path).
 """
 
 from __future__ import annotations
@@ -47,6 +48,25 @@ def _put(tree: dict[str, Any], task_id: str, path: list[str], leaf: Any) -> None
     for key in path[:-1]:
         node = node.setdefault(key, {})
     node[path[-1]] = leaf
+
+
+def put_copy(tree: Mapping[str, Any], task_id: str, path: list[str], leaf: Any) -> dict[str, Any]:
+    """A copy of ``tree`` with ``leaf`` at ``task_id`` then ``path``; only the dicts on the way
+    are copied, so earlier holders of ``tree`` never see the change."""
+    top = dict(tree)
+    if not path:
+        top[task_id] = leaf
+        return top
+    old = top.get(task_id)
+    node = dict(old) if isinstance(old, dict) else {}
+    top[task_id] = node
+    for key in path[:-1]:
+        child = node.get(key)
+        child = dict(child) if isinstance(child, dict) else {}
+        node[key] = child
+        node = child
+    node[path[-1]] = leaf
+    return top
 
 
 def execution_outputs(execution: Execution) -> dict[str, Any]:

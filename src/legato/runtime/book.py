@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from legato.model import tree
+from legato.model import run_variables, tree
 from legato.model.execution import Execution, State, StateType, TaskRun
 from legato.model.flow import Flow
 from legato.model.tasks import Task
@@ -54,8 +54,8 @@ class Book:
     changed: bool = False
     #: bumped on every change (caches of derived data compare it)
     version: int = 0
-    #: bumped when a task run is added or changes state or outputs
-    data_version: int = 0
+    #: ``outputs`` and ``tasks`` render trees, built on first use then updated copy-on-write
+    trees: tuple[dict[str, Any], dict[str, Any]] | None = None
     _frozen: tuple[int, Execution] | None = None
 
     #: state → count of the children of each ``(parent id, task id)``
@@ -82,6 +82,7 @@ class Book:
             keys=dict(self.keys),
             state=self.execution.state,
             counts=dict(self.counts),
+            trees=self.trees,
         )
         book._shared = {id(v) for v in book.children.values()} | {
             id(v) for v in book.counts.values()
@@ -129,23 +130,45 @@ class Book:
     def child_states(self, parent_id: str | None, task_id: str) -> dict[StateType, int]:
         return self.counts.get((parent_id, task_id), {})
 
+    def render_trees(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The ``outputs`` and ``tasks`` variables of the execution as it is now. The dicts are
+        never changed once returned (updates copy the path they touch)."""
+        if self.trees is None:
+            execution = self.freeze()
+            self.trees = (
+                run_variables.execution_outputs(execution),
+                run_variables.task_states(execution),
+            )
+        return self.trees
+
+    def _update_trees(self, run: TaskRun) -> None:
+        if self.trees is None:
+            return
+        outputs, states = self.trees
+        path = run_variables.frame_values(run, self.runs)
+        if run.outputs is not None:
+            outputs = run_variables.put_copy(outputs, run.taskId, path, run.outputs)
+        leaf = {"state": run.state.current.value}
+        states = run_variables.put_copy(states, run.taskId, path if run.value else [], leaf)
+        self.trees = (outputs, states)
+
     def add(self, run: TaskRun) -> None:
         """Append a new task run."""
         self._index(run)
+        self._update_trees(run)
         self.changed = True
         self.version += 1
-        self.data_version += 1
 
     def put(self, run: TaskRun) -> None:
         """Replace a task run (same id)."""
         old = self.runs[run.id]
+        self.runs[run.id] = run
         if old.state.current != run.state.current:
             self._count(old, -1)
             self._count(run, 1)
-            self.data_version += 1
+            self._update_trees(run)
         elif old.outputs is not run.outputs:
-            self.data_version += 1
-        self.runs[run.id] = run
+            self._update_trees(run)
         self.changed = True
         self.version += 1
 

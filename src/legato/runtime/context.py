@@ -4,8 +4,8 @@ flowables.
 Invariants:
 
 * Variables are built lazily: a flowable that renders nothing (a literal ForEach list, a plain
-  Sequential) costs no variable building. ``Renderer`` caches the execution-wide parts
-  (``outputs``, ``tasks``) until the book changes.
+  Sequential) costs no variable building. The execution-wide parts (``outputs``, ``tasks``)
+  come from the book, which keeps them up to date copy-on-write.
 * Strings without markup are returned as they are; strings inside lists and maps are rendered.
 """
 
@@ -47,22 +47,10 @@ class Renderer:
         self.book = book
         self.ctx = ctx
         self.envs = envs or {}
-        self._cache: tuple[int, dict[str, Any], dict[str, Any]] | None = None
-
-    def _shared(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        version = self.book.data_version
-        if self._cache is None or self._cache[0] != version:
-            execution = self.book.freeze()
-            self._cache = (
-                version,
-                run_variables.execution_outputs(execution),
-                run_variables.task_states(execution),
-            )
-        return self._cache[1], self._cache[2]
 
     def variables(self, task: Task | None, run: TaskRun | None) -> dict[str, Any]:
         """The render context of ``run`` of ``task`` (of the execution when both are None)."""
-        outputs, states = self._shared()
+        outputs, states = self.book.render_trees()
         execution = self.book.head()
         if task is None or run is None or run.id == ROOT_ID:
             variables = run_variables.execution_variables(

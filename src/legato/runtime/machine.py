@@ -151,6 +151,8 @@ class Machine:
         task = self.task_of(run)
         if task is None or not isinstance(task, flowable.Flowable):
             return
+        if getattr(type(task), "dispatch_as_group", False):
+            return
         if self.book.current == StateType.KILLING:
             self._kill_if_idle(run)
             return

@@ -219,27 +219,52 @@ def branch_runs(ctx: FlowableContext, branch: Branch) -> list[TaskRun | None]:
     return [ctx.child(t.id, branch.value, branch.iteration) for t in branch.tasks]
 
 
+def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
+    """``(k, run of task k-1)``: a sequential list creates its runs in order, so the first ``k``
+    tasks have a run and the others none; found by bisection in O(log n) lookups."""
+    tasks = branch.tasks
+
+    def run_of(index: int) -> TaskRun | None:
+        return ctx.child(tasks[index].id, branch.value, branch.iteration)
+
+    last = run_of(len(tasks) - 1)
+    if last is not None:
+        return len(tasks), last
+    low, high = 0, len(tasks) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if run_of(middle) is None:
+            high = middle
+        else:
+            low = middle + 1
+    return low, (run_of(low - 1) if low else None)
+
+
 def sequential_next(ctx: FlowableContext, branch: Branch) -> list[NextRun]:
     """The next task of a sequential list: the first one without a run, once every earlier one
     ended without failing."""
-    for task, run in zip(branch.tasks, branch_runs(ctx, branch), strict=True):
-        if run is None:
-            return [NextRun(task, branch.value, branch.iteration)]
-        state = run.state.current
-        if not state.is_terminal or state in _FAILED:
-            return []
-    return []
+    if not branch.tasks:
+        return []
+    created, last = _prefix(ctx, branch)
+    if created == len(branch.tasks):
+        return []
+    if last is not None and (not last.state.current.is_terminal or last.state.current in _FAILED):
+        return []
+    return [NextRun(branch.tasks[created], branch.value, branch.iteration)]
 
 
 def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType]:
     """``(done, worst state)`` of a sequential list: done when every task ended, or when one
-    failed and nothing of the list still runs."""
-    runs = branch_runs(ctx, branch)
-    states = [r.state.current for r in runs if r is not None]
-    if any(not s.is_terminal for s in states):
-        return False, worst(states)
-    finished = len(states) == len(runs) or any(s in _FAILED for s in states)
-    return finished, worst(states)
+    failed (a failure stops the list). The state is only meaningful once done."""
+    if not branch.tasks:
+        return True, StateType.SUCCESS
+    created, last = _prefix(ctx, branch)
+    if last is None or not last.state.current.is_terminal:
+        return False, StateType.SUCCESS
+    if created < len(branch.tasks) and last.state.current not in _FAILED:
+        return False, StateType.SUCCESS
+    runs = branch_runs(ctx, Branch(branch.tasks[:created], branch.value, branch.iteration))
+    return True, worst([r.state.current for r in runs if r is not None])
 
 
 def branches_next(ctx: FlowableContext, branches: Sequence[Branch], limit: int) -> list[NextRun]:

@@ -311,3 +311,17 @@ def test_two_exits_in_one_wave_end_the_execution_once() -> None:
     h.start()
     assert h.commands_of(ExecutionEnded) == [ExecutionEnded(S.WARNING)]
     assert h.state == S.WARNING
+
+
+def test_a_working_directory_is_never_decided_by_the_executor() -> None:
+    h = Harness(
+        flow(
+            "  - id: wd\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n    tasks:\n"
+            "      - id: a\n        type: io.kestra.plugin.core.log.Log\n        message: hi"
+        )
+    )
+    h.start()
+    wd = h.run_of("wd")
+    h.send(TaskRunStarted(wd.id, 1))
+    h.send(TimerFired("wake", wd.id))
+    assert h.task_ids() == ["wd"]

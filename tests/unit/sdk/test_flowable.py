@@ -139,3 +139,9 @@ def test_loop_values_accepts_lists_json_text_and_maps_and_rejects_the_rest() -> 
         flowable.loop_values(ctx, "nope")
     with pytest.raises(ValueError, match="JSON array"):
         flowable.loop_values(ctx, 3)
+
+
+def test_an_empty_list_is_done_at_once_and_has_nothing_next() -> None:
+    empty = flowable.Branch([])
+    assert flowable.sequential_next(FakeContext(), empty) == []
+    assert flowable.branch_status(FakeContext(), empty) == (True, S.SUCCESS)
