@@ -30,7 +30,7 @@ from legato.store.protocols import (
     StoredEvent,
     WorkerJob,
 )
-from legato.store.sql import schema
+from legato.store.sql import statements as sql
 from legato.store.sql.database import Database
 from legato.store.sql.executions import (
     event_rows,
@@ -41,20 +41,15 @@ from legato.store.sql.executions import (
 from legato.store.sql.records import log_rows, metric_rows
 from legato.store.sql.schema import (
     execution_locks,
-    executions,
     executor_events,
     worker_heartbeats,
     worker_jobs,
 )
 
 
-def _due(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.or_(executor_events.c.due_at.is_(None), executor_events.c.due_at <= now)
-
-
-def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _insert(conn: sa.Connection, statement: sa.Insert, rows: list[dict[str, Any]]) -> None:
     if rows:
-        conn.execute(table.insert(), rows)
+        conn.execute(statement, rows)
 
 
 class SqlExecutorStore:
@@ -62,70 +57,27 @@ class SqlExecutorStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = sql.dialect_statements(db.dialect)
 
     async def enqueue(self, events: Sequence[NewEvent]) -> None:
         if events:
             rows = event_rows(events)
-            await self._db.write(lambda conn: _insert(conn, executor_events, rows))
+            await self._db.write(lambda conn: _insert(conn, sql.INSERT_EVENTS, rows))
 
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
     ) -> list[tuple[Execution, list[StoredEvent]]]:
         def claim(conn: sa.Connection) -> list[tuple[str, list[StoredEvent]]]:
-            conn.execute(
-                execution_locks.delete().where(execution_locks.c.locked_at < now - LOCK_TIMEOUT)
-            )
-            locked = self._lock(conn, executor_id, now, limit)
-            return self._load(conn, locked, now) if locked else []
+            conn.execute(sql.DELETE_STALE_LOCKS, {"cutoff": now - LOCK_TIMEOUT})
+            ids = sorted(set(conn.execute(sql.CANDIDATES, {"now": now, "limit": limit}).scalars()))
+            if not ids:
+                return []
+            rows = [{"execution_id": i, "executor_id": executor_id, "locked_at": now} for i in ids]
+            locked = list(conn.execute(self._sql.lock, rows).scalars())
+            return _load(conn, locked, now) if locked else []
 
         claimed = await self._db.write(claim)
         return [(read_execution(document), events) for document, events in claimed]
-
-    def _lock(self, conn: sa.Connection, executor_id: str, now: datetime, limit: int) -> list[str]:
-        candidates = (
-            sa.select(executor_events.c.execution_id)
-            .where(
-                _due(now),
-                executor_events.c.execution_id.not_in(sa.select(execution_locks.c.execution_id)),
-            )
-            .order_by(executor_events.c.id)
-            .limit(limit)
-        )
-        ids = sorted(set(conn.execute(candidates).scalars()))
-        if not ids:
-            return []
-        rows = [{"execution_id": i, "executor_id": executor_id, "locked_at": now} for i in ids]
-        statement = (
-            self._db.insert(execution_locks)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["execution_id"])
-            .returning(execution_locks.c.execution_id)
-        )
-        return list(conn.execute(statement).scalars())
-
-    def _load(
-        self, conn: sa.Connection, locked: list[str], now: datetime
-    ) -> list[tuple[str, list[StoredEvent]]]:
-        """(document, events) per locked execution, in the order of their first event."""
-        events = conn.execute(
-            sa.select(executor_events)
-            .where(executor_events.c.execution_id.in_(locked), _due(now))
-            .order_by(executor_events.c.id)
-        )
-        grouped: dict[str, list[StoredEvent]] = {}
-        for row in events:
-            event = StoredEvent(row.id, row.execution_id, rules.loads(row.payload), row.due_at)
-            grouped.setdefault(row.execution_id, []).append(event)
-        found = conn.execute(
-            sa.select(executions.c.id, executions.c.document).where(executions.c.id.in_(locked))
-        )
-        documents: dict[str, str] = {row.id: row.document for row in found}
-        orphans = [i for i in locked if i not in documents or i not in grouped]
-        if orphans:
-            conn.execute(
-                execution_locks.delete().where(execution_locks.c.execution_id.in_(orphans))
-            )
-        return [(documents[i], evs) for i, evs in grouped.items() if i in documents]
 
     async def commit(
         self,
@@ -142,16 +94,14 @@ class SqlExecutorStore:
         job_list = _job_rows(jobs)
 
         def commit(conn: sa.Connection) -> None:
-            self._db.upsert(conn, executions, [row], ("id",))
+            conn.execute(self._sql.save_execution, row)
             if consumed:
-                conn.execute(executor_events.delete().where(executor_events.c.id.in_(consumed)))
+                conn.execute(sql.DELETE_EVENTS, {"ids": list(consumed)})
             _insert_jobs(conn, job_list)
-            _insert(conn, executor_events, event_list)
-            _insert(conn, schema.logs, log_list)
+            _insert(conn, sql.INSERT_EVENTS, event_list)
+            _insert(conn, sql.INSERT_LOGS, log_list)
             insert_executions(conn, new_executions)
-            conn.execute(
-                execution_locks.delete().where(execution_locks.c.execution_id == execution.id)
-            )
+            conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
         await self._db.write(commit)
 
@@ -179,6 +129,22 @@ class SqlExecutorStore:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _load(
+    conn: sa.Connection, locked: list[str], now: datetime
+) -> list[tuple[str, list[StoredEvent]]]:
+    """(document, events) per locked execution, in the order of their first event."""
+    grouped: dict[str, list[StoredEvent]] = {}
+    for row in conn.execute(sql.DUE_EVENTS, {"ids": locked, "now": now}):
+        event = StoredEvent(row.id, row.execution_id, rules.loads(row.payload), row.due_at)
+        grouped.setdefault(row.execution_id, []).append(event)
+    found = conn.execute(sql.DOCUMENTS, {"ids": locked})
+    documents: dict[str, str] = {row.id: row.document for row in found}
+    orphans = [i for i in locked if i not in documents or i not in grouped]
+    if orphans:
+        conn.execute(sql.UNLOCK, {"ids": orphans})
+    return [(documents[i], evs) for i, evs in grouped.items() if i in documents]
+
+
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
     return [
         {
@@ -195,7 +161,7 @@ def _insert_jobs(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     try:
-        conn.execute(worker_jobs.insert(), rows)
+        conn.execute(sql.INSERT_JOBS, rows)
     except IntegrityError as error:
         ids = [row["id"] for row in rows]
         raise StoreConflictError(f"a worker job id among {ids} already exists") from error
@@ -210,27 +176,8 @@ class SqlWorkerQueue:
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
     ) -> list[WorkerJob]:
-        at = now or datetime.now(UTC)
-        free = (
-            sa.select(worker_jobs.c.seq)
-            .where(worker_jobs.c.claimed_by.is_(None))
-            .order_by(worker_jobs.c.seq)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            worker_jobs.update()
-            .where(worker_jobs.c.seq.in_(free.scalar_subquery()))
-            .values(claimed_by=worker_id, claimed_at=at)
-            .returning(
-                worker_jobs.c.seq,
-                worker_jobs.c.id,
-                worker_jobs.c.execution_id,
-                worker_jobs.c.task_run_id,
-                worker_jobs.c.payload,
-            )
-        )
-        rows = await self._db.write(lambda conn: list(conn.execute(statement)))
+        params = {"worker": worker_id, "at": now or datetime.now(UTC), "limit": limit}
+        rows = await self._db.write(lambda conn: list(conn.execute(sql.CLAIM_JOBS, params)))
         return [
             WorkerJob(
                 row.id, row.execution_id, row.task_run_id, rules.loads(row.payload), worker_id
@@ -255,12 +202,11 @@ class SqlWorkerQueue:
         metric_list = metric_rows(metrics)
 
         def finish(conn: sa.Connection) -> None:
-            deleted = conn.execute(worker_jobs.delete().where(worker_jobs.c.id == job_id))
-            if deleted.rowcount == 0:
+            if conn.execute(sql.DELETE_JOB, {"job_id": job_id}).rowcount == 0:
                 return
-            _insert(conn, executor_events, event_list)
-            _insert(conn, schema.logs, log_list)
-            _insert(conn, schema.metrics, metric_list)
+            _insert(conn, sql.INSERT_EVENTS, event_list)
+            _insert(conn, sql.INSERT_LOGS, log_list)
+            _insert(conn, sql.INSERT_METRICS, metric_list)
 
         await self._db.write(finish)
 

@@ -1,0 +1,108 @@
+"""Prebuilt statements of the hot paths (executor claim/commit, worker claim/finish).
+
+Why: building a SQLAlchemy statement costs ~40 µs, executing a prebuilt one ~10 µs, and a
+task goes through about fifteen statements. Values come in through bind parameters
+(``expanding`` ones for id lists), so each statement is built and compiled once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from legato.store.sql.schema import (
+    execution_locks,
+    executions,
+    executor_events,
+    logs,
+    metrics,
+    worker_jobs,
+)
+
+_DUE = sa.or_(executor_events.c.due_at.is_(None), executor_events.c.due_at <= sa.bindparam("now"))
+
+DELETE_STALE_LOCKS = execution_locks.delete().where(
+    execution_locks.c.locked_at < sa.bindparam("cutoff")
+)
+
+CANDIDATES = (
+    sa.select(executor_events.c.execution_id)
+    .where(_DUE, executor_events.c.execution_id.not_in(sa.select(execution_locks.c.execution_id)))
+    .order_by(executor_events.c.id)
+    .limit(sa.bindparam("limit"))
+)
+
+DUE_EVENTS = (
+    sa.select(executor_events)
+    .where(executor_events.c.execution_id.in_(sa.bindparam("ids", expanding=True)), _DUE)
+    .order_by(executor_events.c.id)
+)
+
+DOCUMENTS = sa.select(executions.c.id, executions.c.document).where(
+    executions.c.id.in_(sa.bindparam("ids", expanding=True))
+)
+
+UNLOCK = execution_locks.delete().where(
+    execution_locks.c.execution_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+UNLOCK_ONE = execution_locks.delete().where(
+    execution_locks.c.execution_id == sa.bindparam("execution_id")
+)
+
+DELETE_EVENTS = executor_events.delete().where(
+    executor_events.c.id.in_(sa.bindparam("ids", expanding=True))
+)
+
+INSERT_EVENTS = executor_events.insert()
+INSERT_LOGS = logs.insert()
+INSERT_METRICS = metrics.insert()
+INSERT_JOBS = worker_jobs.insert()
+
+FREE_JOBS = (
+    sa.select(worker_jobs.c.seq)
+    .where(worker_jobs.c.claimed_by.is_(None))
+    .order_by(worker_jobs.c.seq)
+    .limit(sa.bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+
+CLAIM_JOBS = (
+    worker_jobs.update()
+    .where(worker_jobs.c.seq.in_(FREE_JOBS.scalar_subquery()))
+    .values(claimed_by=sa.bindparam("worker"), claimed_at=sa.bindparam("at"))
+    .returning(
+        worker_jobs.c.seq,
+        worker_jobs.c.id,
+        worker_jobs.c.execution_id,
+        worker_jobs.c.task_run_id,
+        worker_jobs.c.payload,
+    )
+)
+
+DELETE_JOB = worker_jobs.delete().where(worker_jobs.c.id == sa.bindparam("job_id"))
+
+
+@dataclass(frozen=True)
+class DialectStatements:
+    """The statements whose SQL depends on the dialect (``ON CONFLICT`` clauses)."""
+
+    lock: Any
+    save_execution: Any
+
+
+def dialect_statements(dialect: str) -> DialectStatements:
+    """Prebuilt upserts for ``dialect`` (``sqlite`` or ``postgresql``)."""
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    lock = (
+        insert(execution_locks)
+        .on_conflict_do_nothing(index_elements=["execution_id"])
+        .returning(execution_locks.c.execution_id)
+    )
+    upsert = insert(executions)
+    changed = {c.name: upsert.excluded[c.name] for c in executions.c if c.name != "id"}
+    save = upsert.on_conflict_do_update(index_elements=["id"], set_=changed)
+    return DialectStatements(lock=lock, save_execution=save)
