@@ -52,6 +52,9 @@ class WorkerServices:
     work_root: Path | None = None
     #: to validate task definitions (``load_task``, e.g. for TemplatedTask); None refuses them
     registry: PluginRegistry | None = None
+    #: optional synchronous ports for plugins, by name (``logs``: a log reader for log.Fetch,
+    #: ``executions``: an execution purger for PurgeExecutions); absent names read as None
+    ports: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,16 @@ class WorkerRunContext:
     @property
     def services(self) -> WorkerServices:
         return self._services
+
+    @property
+    def logs(self) -> Any:
+        """The ``logs`` port (reads execution logs) when the worker was given one, else None."""
+        return self._services.ports.get("logs")
+
+    @property
+    def executions(self) -> Any:
+        """The ``executions`` port (purges executions) when given, else None."""
+        return self._services.ports.get("executions")
 
     @property
     def variables(self) -> Mapping[str, Any]:

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -77,6 +77,9 @@ class WorkerOptions:
     environment: Environment | None = None
     wakeup: WakeSignal | None = None
     kills: KillSource | None = None
+    #: optional plugin ports by name, each built once per ``run`` from the worker's bridge
+    #: (e.g. ``{"logs": lambda bridge: SyncLogReader(repo, bridge)}``); see ``WorkerServices``
+    ports: dict[str, Callable[[Bridge], Any]] = field(default_factory=dict)
     #: report ``TaskRunStarted`` (attempt RUNNING, worker id) ahead of ``TaskRunFinished``, in
     #: the same ``finish`` (the port has no separate enqueue)
     report_started: bool = True
@@ -181,6 +184,7 @@ class Worker:
             secrets=o.secrets,
             work_root=o.work_root,
             registry=self.registry,
+            ports={name: build(bridge) for name, build in o.ports.items()},
         )
 
     async def _claim_some(self, services: WorkerServices, pool: ThreadPoolExecutor) -> int:

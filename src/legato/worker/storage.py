@@ -8,6 +8,7 @@ are accepted for reads; a missing file raises ``TaskError`` naming its URI.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -19,6 +20,7 @@ from legato.worker.bridge import Bridge
 SCHEME = "kestra://"
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Kestra's slug of an id: accents dropped, lower-cased, runs of space/_/- made one ``-``."""
     ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()

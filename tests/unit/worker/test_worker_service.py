@@ -13,7 +13,10 @@ from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
 from legato.runtime.commands import DispatchTask
 from legato.runtime.events import TaskRunFinished, TaskRunStarted, event_from_json
+from legato.sdk import RunnableTask, plugin
+from legato.sdk.run_context import RunContext
 from legato.store.protocols import WorkerJob
+from legato.worker.bridge import Bridge
 from legato.worker.service import Worker, WorkerOptions, dispatch_of
 
 REGISTRY = PluginRegistry.from_entry_points()
@@ -161,3 +164,29 @@ def test_run_heartbeats_until_stopped(tmp_path: Path) -> None:
     assert queue.heartbeats and queue.heartbeats[0][0] == "w1"
     assert queue.requeued_before
     assert finished(queue)["r1"].state is StateType.SUCCESS
+
+
+class Reader:
+    def __init__(self, bridge: object) -> None:
+        self.bridge = bridge
+
+
+def test_plugin_ports_are_built_with_the_bridge_and_reach_the_context(tmp_path: Path) -> None:
+    seen: list[object] = []
+
+    @plugin("test.SeesPorts")
+    class SeesPorts(RunnableTask):
+        """Records the context's ports."""
+
+        def run(self, ctx: RunContext) -> dict[str, Any] | None:
+            seen.extend([getattr(ctx, "logs", None), getattr(ctx, "executions", None)])
+            return None
+
+    queue = FakeQueue([job("r1", {"id": "t", "type": "test.SeesPorts"})])
+    worker = make_worker(tmp_path, queue)
+    worker.registry = PluginRegistry([SeesPorts])
+    worker.options.ports = {"logs": Reader}
+    asyncio.run(worker.run_until_idle())
+    logs, executions = seen
+    assert isinstance(logs, Reader) and isinstance(logs.bridge, Bridge)
+    assert executions is None
