@@ -68,7 +68,8 @@ def test_a_job_is_run_and_finished_with_outputs_logs_and_metrics(tmp_path: Path)
         "w1",
     )
     assert [(line.level, line.message) for line in done.logs] == [("DEBUG", NAMESPACE)]
-    assert [(m.name, m.value) for m in done.metrics] == [("length", len(NAMESPACE))]
+    assert (done.metrics[0].name, done.metrics[0].value) == ("length", len(NAMESPACE))
+    assert [m.name for m in done.metrics] == ["length", "duration"]
     assert done.events[0].execution_id == "exec1"
     assert queue.claim_times[0] is not None
 

@@ -1,9 +1,10 @@
 """Core debug tasks: ``debug.Return`` (render a value as output) and the deprecated
 ``debug.Echo`` (log a rendered message). Both run: Return outputs ``value`` (null without
-``format``) and counts its ``length`` as Kestra does."""
+``format``) and, as Kestra, emits the ``length`` counter and the ``duration`` timer (seconds)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from legato.model.property import Dyn
@@ -24,10 +25,12 @@ class Return(RunnableTask):
 
     def run(self, ctx: RunContext) -> dict[str, Any] | None:
         """Output ``value``: the rendered ``format`` (logged at DEBUG)."""
+        started = time.perf_counter()
         value = None if self.format is None else ctx.render_string(self.format)
         if value is not None:
             ctx.logger.debug(value)
         ctx.metric("length", len(value or ""))
+        ctx.metric("duration", time.perf_counter() - started, "timer")
         return {"value": value}
 
 

@@ -56,7 +56,10 @@ def test_return_outputs_the_rendered_format_and_its_length(tmp_path: Path) -> No
     with worker(tmp_path) as h:
         outcome = run(h, {"type": RETURN, "format": "{{ task.id }} > {{ flow.namespace }}"})
         assert outcome.outputs == {"value": "t > company.team"}
-        assert [(m.name, m.value) for m in h.ctx.metrics] == [("length", 16.0)]
+        length, duration = h.ctx.metrics
+        assert (length.name, length.type, length.value) == ("length", "counter", 16.0)
+        assert (duration.name, duration.type) == ("duration", "timer")
+        assert 0 <= duration.value < 1
         assert h.log_lines() == [("DEBUG", "t > company.team")]
 
 
