@@ -54,7 +54,7 @@ def run_group(
             continue
         run_id = new_id()
         child_ctx = ctx.child(_child_attempt(ctx, child, run_id, outputs))
-        started = ctx_now(ctx)
+        started = _now(ctx)
         state, child_outputs, error, retryable = run_child(child, child_ctx)
         state = _allowed(child, state)
         ctx.adopt(child_ctx)
@@ -69,7 +69,7 @@ def run_group(
     return result, _output_files(ctx, getattr(group, "outputFiles", None), workdir)
 
 
-def ctx_now(ctx: WorkerRunContext) -> Any:
+def _now(ctx: WorkerRunContext) -> Any:
     return ctx.services.clock.now()
 
 
@@ -124,7 +124,7 @@ def _task_run_json(
     outputs: Any,
     started: Any,
 ) -> dict[str, Any]:
-    now = ctx_now(ctx)
+    now = _now(ctx)
     history = State.of(StateType.CREATED, started).with_state(StateType.RUNNING, started)
     history = history.with_state(state, now)
     run = TaskRun(
