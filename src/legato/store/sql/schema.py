@@ -36,6 +36,9 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+#: a 64-bit serial on PostgreSQL; SQLite needs INTEGER for its auto-incrementing row id
+Serial = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 metadata = sa.MetaData()
 
 flows = sa.Table(
@@ -76,7 +79,7 @@ execution_locks = sa.Table(
 executor_events = sa.Table(
     "executor_events",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", Serial, primary_key=True, autoincrement=True),
     sa.Column("execution_id", sa.String(64), nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("due_at", UTCDateTime),
@@ -87,7 +90,7 @@ executor_events = sa.Table(
 worker_jobs = sa.Table(
     "worker_jobs",
     metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", Serial, primary_key=True, autoincrement=True),
     sa.Column("id", sa.String(64), nullable=False, unique=True),
     sa.Column("execution_id", sa.String(64), nullable=False),
     sa.Column("task_run_id", sa.String(64), nullable=False),
@@ -108,7 +111,7 @@ worker_heartbeats = sa.Table(
 logs = sa.Table(
     "logs",
     metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", Serial, primary_key=True, autoincrement=True),
     sa.Column("execution_id", sa.String(64), nullable=False),
     sa.Column("timestamp", UTCDateTime, nullable=False),
     sa.Column("level", sa.String(8), nullable=False),
@@ -126,7 +129,7 @@ logs = sa.Table(
 metrics = sa.Table(
     "metrics",
     metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", Serial, primary_key=True, autoincrement=True),
     sa.Column("execution_id", sa.String(64), nullable=False),
     sa.Column("task_run_id", sa.String(64)),
     sa.Column("name", sa.String(255), nullable=False),
