@@ -16,6 +16,7 @@ import fnmatch
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def run_group(
     return result, _output_files(ctx, getattr(group, "outputFiles", None), workdir)
 
 
-def _now(ctx: WorkerRunContext) -> Any:
+def _now(ctx: WorkerRunContext) -> datetime:
     return ctx.services.clock.now()
 
 
@@ -122,7 +123,7 @@ def _task_run_json(
     run_id: str,
     state: StateType,
     outputs: Any,
-    started: Any,
+    started: datetime,
 ) -> dict[str, Any]:
     now = _now(ctx)
     history = State.of(StateType.CREATED, started).with_state(StateType.RUNNING, started)
