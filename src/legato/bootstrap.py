@@ -138,15 +138,39 @@ class Engine:
         *,
         on_update: Callable[[Execution], None] | None = None,
         on_logs: Callable[[list[protocols.LogEntry]], None] | None = None,
-        poll: float = 0.05,
+        poll: float = 0.5,
     ) -> Execution:
-        """Follow an execution until it is terminal; report changes and new log lines."""
+        """Follow an execution until it is terminal; report changes and new log lines.
+
+        Commits of this process's executor are seen at once (no store read); the store is
+        read again every ``poll`` seconds in case another process moves the execution."""
+        changed = asyncio.Event()
+        latest: list[Execution] = []
+
+        def observe(execution: Execution) -> None:
+            if execution.id == execution_id:
+                latest.append(execution)
+                changed.set()
+
+        self.executor.observers.append(observe)
+        try:
+            return await self._follow(execution_id, changed, latest, on_update, on_logs, poll)
+        finally:
+            self.executor.observers.remove(observe)
+
+    async def _follow(
+        self,
+        execution_id: str,
+        changed: asyncio.Event,
+        latest: list[Execution],
+        on_update: Callable[[Execution], None] | None,
+        on_logs: Callable[[list[protocols.LogEntry]], None] | None,
+        poll: float,
+    ) -> Execution:
         seen_logs = 0
         last: Execution | None = None
+        execution = await self._get(execution_id)
         while True:
-            execution = await self.stores.executions.get(execution_id)
-            if execution is None:
-                raise ExecutionNotFoundError(execution_id)
             if on_logs is not None:
                 entries = await self.stores.logs.find(execution_id)
                 if len(entries) > seen_logs:
@@ -158,7 +182,20 @@ class Engine:
             if execution.state.current.is_terminal:
                 return execution
             self._check_daemons()
-            await asyncio.sleep(poll)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), poll)
+            changed.clear()
+            if latest:
+                execution = latest[-1]
+                latest.clear()
+            else:
+                execution = await self._get(execution_id)
+
+    async def _get(self, execution_id: str) -> Execution:
+        execution = await self.stores.executions.get(execution_id)
+        if execution is None:
+            raise ExecutionNotFoundError(execution_id)
+        return execution
 
     def _check_daemons(self) -> None:
         for task in getattr(self, "_tasks", []):

@@ -34,6 +34,7 @@ from legato.store.protocols import (
 )
 
 SUBFLOW_TRIGGER = "io.kestra.plugin.core.flow.Subflow"
+_DISPATCH_FIELDS = dataclasses.fields(commands.DispatchTask)
 
 
 @dataclass
@@ -49,8 +50,9 @@ class Writes:
 
 
 def dispatch_payload(command: commands.DispatchTask) -> dict[str, Any]:
-    """The JSON payload of a worker job (the ``DispatchTask`` fields)."""
-    return dataclasses.asdict(command)
+    """The JSON payload of a worker job (the ``DispatchTask`` fields, not copied: the store
+    serializes them at once)."""
+    return {field.name: getattr(command, field.name) for field in _DISPATCH_FIELDS}
 
 
 def event(execution_id: str, item: events.Event, due_at: datetime | None = None) -> NewEvent:

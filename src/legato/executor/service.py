@@ -96,6 +96,8 @@ class Executor:
         self.wakeup = wakeup or Wakeup()
         self.effects = effects.Effects(ports.executions, ports.workers, flows, creator, options.ids)
         self._stopping = False
+        #: called with every committed execution (in-process followers such as ``legato run``)
+        self.observers: list[Callable[[Execution], None]] = []
 
     def stop(self) -> None:
         """Finish the current pass and return from ``run``."""
@@ -156,6 +158,8 @@ class Executor:
             logs=writes.logs,
             new_executions=writes.new_executions,
         )
+        for observer in list(self.observers):
+            observer(stepped)
         follow_ups = await self.effects.after_commit(stepped, writes)
         if follow_ups:
             await self.ports.store.enqueue(follow_ups)

@@ -70,7 +70,7 @@ async def run_case(home: Path, path: Path, expect: dict[str, Any]) -> tuple[Exec
             NewExecution(record.namespace, record.id, inputs=inputs, revision=record.revision)
         )
         async with engine.running():
-            final = await asyncio.wait_for(engine.wait(execution.id, poll=0.02), TIMEOUT)
+            final = await asyncio.wait_for(engine.wait(execution.id), TIMEOUT)
         logs = [entry.message for entry in await engine.stores.logs.find(execution.id)]
     return final, logs
 
