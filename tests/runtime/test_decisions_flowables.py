@@ -583,3 +583,92 @@ def test_exit_ends_the_execution_in_its_state(state: str, expected: S) -> None:
     kills = [KillTaskRuns((h.run_of("slow").id,))] if killed else []
     assert h.commands_of(KillTaskRuns) == kills
     assert h.state_of("slow") == (S.KILLED if killed else S.CREATED)
+
+
+# -- ForEachItem ----------------------------------------------------------------------------
+
+FOREACH_ITEM = """- id: fe
+  type: io.kestra.plugin.core.flow.ForEachItem
+  items: kestra:///data/items.csv
+  batch:
+    rows: 2
+  namespace: other
+  flowId: child
+  inputs:
+    file: "{{ taskrun.items }}"
+    index: "{{ taskrun.iteration }}"
+  transmitFailed: {transmit}
+"""
+
+
+def test_for_each_item_splits_starts_one_subflow_per_batch_then_merges() -> None:
+    from legato.runtime.commands import StartSubflow
+    from legato.runtime.events import SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", "true"))
+    split = h.dispatch_of("fe_split")
+    assert split.task["type"] == "io.kestra.plugin.core.flow.ForEachItem$ForEachItemSplit"
+    assert (split.task["items"], split.task["rows"]) == ("kestra:///data/items.csv", 2)
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0", "kestra:///b1"]})
+    starts = h.commands_of(StartSubflow)
+    assert [(s.flow_id, s.inputs) for s in starts] == [
+        ("child", {"file": "kestra:///b0", "index": 0}),
+        ("child", {"file": "kestra:///b1", "index": 1}),
+    ]
+    items = h.run_of("fe_items")
+    assert items.outputs == {"numberOfBatches": 2, "iterations": {"CREATED": 2}}
+    h.send(SubflowFinished(items.id, "c1", S.SUCCESS, {"n": 1}))
+    assert h.state_of("fe_items") == S.RUNNING
+    h.send(SubflowFinished(items.id, "c2", S.SUCCESS, {"n": 2}))
+    assert h.state_of("fe_items") == S.SUCCESS
+    merge = h.dispatch_of("fe_merge")
+    assert merge.variables["outputs"]["fe_items"]["subflowOutputs"] == [{"n": 1}, {"n": 2}]
+    h.finish("fe_merge", S.SUCCESS, {"subflowOutputs": "kestra:///merged"})
+    assert h.state_of("fe") == S.SUCCESS
+    assert h.run_of("fe").outputs == {
+        "numberOfBatches": 2,
+        "iterations": {"CREATED": 0, "SUCCESS": 2},
+        "uri": "kestra:///merged",
+    }
+    assert h.state == S.SUCCESS
+
+
+@pytest.mark.parametrize(("transmit", "expected"), [("true", S.FAILED), ("false", S.SUCCESS)])
+def test_for_each_item_transmits_a_failed_batch(transmit: str, expected: S) -> None:
+    from legato.runtime.events import SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", transmit))
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0", "kestra:///b1"]})
+    items = h.run_of("fe_items")
+    h.send(SubflowFinished(items.id, "c1", S.FAILED))
+    h.send(SubflowFinished(items.id, "c2", S.SUCCESS))
+    assert h.state_of("fe_items") == expected
+
+
+def test_for_each_item_over_no_batch_succeeds() -> None:
+    h = started(FOREACH_ITEM.replace("{transmit}", "true"))
+    h.finish("fe_split", S.SUCCESS, {"splits": []})
+    assert h.state_of("fe_items") == S.SUCCESS
+    assert h.run_of("fe_items").outputs == {"numberOfBatches": 0, "iterations": {"CREATED": 0}}
+
+
+def test_for_each_item_without_wait_ends_once_every_batch_started_and_skips_the_merge() -> None:
+    from legato.runtime.events import SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", "true") + "  wait: false\n")
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0"]})
+    items = h.run_of("fe_items")
+    h.send(SubflowFinished(items.id, "c1", S.RUNNING))
+    assert h.state_of("fe_items") == S.SUCCESS
+    assert "fe_merge" not in h.task_ids()
+    assert h.state == S.SUCCESS
+
+
+def test_for_each_item_that_waits_ignores_batches_that_only_started() -> None:
+    from legato.runtime.events import SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", "true"))
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0"]})
+    items = h.run_of("fe_items")
+    h.send(SubflowFinished(items.id, "c1", S.RUNNING))
+    assert h.run_of("fe_items").outputs == {"numberOfBatches": 1, "iterations": {"CREATED": 1}}

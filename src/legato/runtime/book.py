@@ -23,6 +23,7 @@ from legato.model import run_variables, tree
 from legato.model.execution import Execution, State, StateType, TaskRun
 from legato.model.flow import Flow
 from legato.model.tasks import Task
+from legato.sdk import flowable
 
 _TASK_CACHE: dict[int, tuple[Flow, dict[str, Task]]] = {}
 #: the book of the last transition per execution id (reused when the same object comes back)
@@ -35,6 +36,9 @@ def tasks_by_id(flow: Flow) -> dict[str, Task]:
     if cached is not None and cached[0] is flow:
         return cached[1]
     index = {task.id: task for _, task in tree.plugins_of(flow, Task)}
+    for task in list(index.values()):
+        if isinstance(task, flowable.InternalTasks):
+            index.update({inner.id: inner for inner in task.internal_tasks()})
     if len(_TASK_CACHE) > 256:
         _TASK_CACHE.clear()
     _TASK_CACHE[id(flow)] = (flow, index)

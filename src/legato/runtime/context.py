@@ -69,11 +69,23 @@ class Renderer:
             by_id=self.book.runs,
         )
 
-    def render(self, source: Any, task: Task | None, run: TaskRun | None) -> Any:
+    def render(
+        self,
+        source: Any,
+        task: Task | None,
+        run: TaskRun | None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
         """``source`` rendered (typed) for ``run``; containers rendered item by item."""
         if not _needs_render(source):
             return source
         variables = self.variables(task, run)
+        for key, value in (extra or {}).items():
+            old = variables.get(key)
+            if isinstance(old, dict) and isinstance(value, Mapping):
+                variables[key] = {**old, **value}
+            else:
+                variables[key] = value
         return _render(source, variables, self.ctx)
 
     def render_text(self, source: str, task: Task | None, run: TaskRun | None) -> str:
@@ -132,5 +144,5 @@ class FlowableView:
     def child_states(self, task_id: str) -> Mapping[StateType, int]:
         return self._book.child_states(self._parent_id, task_id)
 
-    def render(self, source: Any) -> Any:
-        return self._renderer.render(source, self._task, self._run)
+    def render(self, source: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        return self._renderer.render(source, self._task, self._run, extra)

@@ -281,6 +281,9 @@ def _subflow_finished(machine: Machine, event: SubflowFinished) -> None:
     if run is None or run.state.current.is_terminal:
         return
     task = machine.task_of(run)
+    if isinstance(task, flowable.SubflowsStarting):
+        _batch_finished(machine, run, task, event)
+        return
     outputs: dict[str, Any] = {**(run.outputs or {}), "executionId": event.child_execution_id}
     wait = bool(getattr(task, "wait", True))
     if not event.state.is_terminal:
@@ -304,3 +307,27 @@ def _subflow_state(child: StateType, transmit_failed: bool) -> StateType:
     if child == StateType.WARNING:
         return StateType.WARNING
     return StateType.SUCCESS
+
+
+def _batch_finished(machine: Machine, run: TaskRun, task: object, event: SubflowFinished) -> None:
+    """One child of a multi-subflow task run (ForEachItem ``_items``) reported."""
+    wait = bool(getattr(task, "wait", True))
+    if not event.state.is_terminal and wait:
+        return
+    outputs = dict(run.outputs or {})
+    iterations = dict(outputs.get("iterations") or {})
+    iterations["CREATED"] = iterations.get("CREATED", 0) - 1
+    state = event.state if event.state.is_terminal else StateType.SUCCESS
+    iterations[state.value] = iterations.get(state.value, 0) + 1
+    outputs["iterations"] = iterations
+    if event.outputs is not None:
+        outputs["subflowOutputs"] = [*outputs.get("subflowOutputs", []), event.outputs]
+    if iterations["CREATED"] > 0:
+        machine.set_run_state(run, run.state.current, outputs=outputs)
+        return
+    transmit = bool(getattr(task, "transmitFailed", True))
+    ended = [
+        StateType(name) for name, count in iterations.items() if count and name != "CREATED"
+    ]
+    final = _subflow_state(flowable.worst(ended), transmit)
+    machine.end_run(run, final, outputs=outputs)

@@ -82,6 +82,8 @@ def _start_by_kind(machine: Machine, run: TaskRun, task: Task) -> None:
         _pause(machine, run, task.pause_plan(view))
     elif isinstance(task, flowable.SubflowStarting):
         _start_subflow(machine, run, task.subflow_request(view))
+    elif isinstance(task, flowable.SubflowsStarting):
+        _start_subflows(machine, run, task.subflow_requests(view))
     elif isinstance(task, flowable.Flowable):
         outputs = task.flowable_outputs(view)
         run = machine.set_run_state(run, StateType.RUNNING, outputs=outputs)
@@ -165,8 +167,21 @@ def _pause(machine: Machine, run: TaskRun, plan: flowable.PausePlan) -> None:
         )
 
 
+def _start_subflows(
+    machine: Machine, run: TaskRun, requests: list[flowable.SubflowRequest]
+) -> None:
+    outputs = {"numberOfBatches": len(requests), "iterations": {"CREATED": len(requests)}}
+    if not requests:
+        machine.end_run(run, StateType.SUCCESS, outputs=outputs)
+        return
+    run = machine.set_run_state(run, StateType.RUNNING, outputs=outputs)
+    for request in requests:
+        _start_subflow(machine, run, request)
+
+
 def _start_subflow(machine: Machine, run: TaskRun, request: flowable.SubflowRequest) -> None:
-    machine.set_run_state(run, StateType.RUNNING)
+    if run.state.current != StateType.RUNNING:
+        run = machine.set_run_state(run, StateType.RUNNING)
     labels = request.labels
     if request.inherit_labels:
         inherited = tuple(

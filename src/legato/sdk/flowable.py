@@ -65,10 +65,10 @@ class FlowableContext(Protocol):
         """How many child task runs of ``task_id`` are in each state (O(1))."""
         ...
 
-    def render(self, source: Any) -> Any:
-        """``source`` rendered with this task run's variables, keeping native types for a lone
-        ``{{ expr }}``; strings inside lists and maps are rendered too. Raises
-        ``ExpressionEvaluationError``."""
+    def render(self, source: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        """``source`` rendered with this task run's variables (``extra`` merged over them, maps
+        one level deep), keeping native types for a lone ``{{ expr }}``; strings inside lists
+        and maps are rendered too. Raises ``ExpressionEvaluationError``."""
         ...
 
 
@@ -179,6 +179,26 @@ class SubflowStarting(Protocol):
 
     def subflow_request(self, ctx: FlowableContext) -> SubflowRequest:
         """The child execution to start."""
+        ...
+
+
+@runtime_checkable
+class SubflowsStarting(Protocol):
+    """A task that starts several child executions and ends when all ended (ForEachItem's
+    ``_items``); it is RUNNING meanwhile with ``numberOfBatches`` and ``iterations`` outputs."""
+
+    def subflow_requests(self, ctx: FlowableContext) -> list[SubflowRequest]:
+        """The child executions to start."""
+        ...
+
+
+@runtime_checkable
+class InternalTasks(Protocol):
+    """A flowable whose children are tasks it makes itself (ForEachItem's split/items/merge):
+    the runtime must be able to find them by id."""
+
+    def internal_tasks(self) -> list[Task]:
+        """The internal tasks (stable objects)."""
         ...
 
 

@@ -325,3 +325,19 @@ def test_a_working_directory_is_never_decided_by_the_executor() -> None:
     h.send(TaskRunStarted(wd.id, 1))
     h.send(TimerFired("wake", wd.id))
     assert h.task_ids() == ["wd"]
+
+
+def test_flowable_view_renders_with_extra_variables() -> None:
+    from legato.runtime.book import Book
+    from legato.runtime.context import FlowableView, Renderer
+
+    h = Harness(flow(LOG_A), inputs={"n": 1})
+    h.start()
+    current = Book.of(h.execution)
+    ctx = h.context()
+    view = FlowableView(current, Renderer(current, ctx), h.flow.tasks[0], h.run_of("a"))
+    assert (
+        view.render("{{ extra }}-{{ taskrun.value }}", {"extra": 5, "taskrun": {"value": "v"}})
+        == "5-v"
+    )
+    assert view.render("{{ inputs.n }}") == 1

@@ -25,8 +25,8 @@ from legato.model.property import Dyn
 from legato.plugins.core import values
 from legato.plugins.core.flow.base import BranchingTask, render_labels
 from legato.plugins.core.values import note_deprecated_properties
-from legato.sdk import FlowableTask, plugin
-from legato.sdk.flowable import FlowableContext, NextRun, SubflowRequest
+from legato.sdk import FlowableTask, Task, plugin
+from legato.sdk.flowable import FlowableContext, NextRun, SubflowRequest, sequence_decision
 
 RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
 
@@ -117,3 +117,76 @@ class ForEachItem(BranchingTask):
     inheritLabels: bool = False
     scheduleDate: Dyn[AwareDatetime] | None = None
     restartBehavior: RestartBehavior = "RETRY_FAILED"
+
+    def internal_tasks(self) -> list[Task]:
+        """``<id>_split``, ``<id>_items`` and ``<id>_merge`` (built once per object)."""
+        cached = _INTERNAL.get(id(self))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        from legato.plugins.core.flow import foreach_item as internal
+
+        base = internal.BASE
+        tasks: list[Task] = [
+            internal.ForEachItemSplit(
+                id=f"{self.id}_split",
+                type=base + "ForEachItemSplit",
+                items=self.items,
+                rows=self.batch.rows if not (self.batch.bytes or self.batch.partitions) else None,
+                bytes=self.batch.bytes,
+                partitions=self.batch.partitions,
+                separator=self.batch.separator,
+            ),
+            internal.ForEachItemExecutable(
+                id=f"{self.id}_items",
+                type=base + "ForEachItemExecutable",
+                splits="{{ outputs['" + self.id + "_split'].splits }}",
+                namespace=self.namespace,
+                flowId=self.flowId,
+                revision=self.revision,
+                inputs=self.inputs,
+                labels=[list(pair) for pair in _plain_labels(self.labels)],
+                wait=self.wait,
+                transmitFailed=self.transmitFailed,
+                inheritLabels=self.inheritLabels,
+            ),
+            internal.ForEachItemMergeOutputs(
+                id=f"{self.id}_merge",
+                type=base + "ForEachItemMergeOutputs",
+                subflowOutputs="{{ outputs['" + self.id + "_items'].subflowOutputs ?? [] }}",
+            ),
+        ]
+        if len(_INTERNAL) > 1024:
+            _INTERNAL.clear()
+        _INTERNAL[id(self)] = (self, tasks)
+        return tasks
+
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        """Split, start the batches' executions, merge their outputs: in sequence."""
+        tasks = self.internal_tasks() if self.wait else self.internal_tasks()[:2]
+        return sequence_decision(ctx, tasks, self.errors, self.finally_)
+
+    def final_outputs(self, ctx: FlowableContext) -> dict[str, Any]:
+        """``numberOfBatches`` and ``iterations`` of the batches, ``uri`` of merged outputs."""
+        items = ctx.child(f"{self.id}_items", ctx.task_run.value)
+        merge = ctx.child(f"{self.id}_merge", ctx.task_run.value)
+        outputs = dict((items.outputs or {}) if items is not None else {})
+        result: dict[str, Any] = {
+            k: outputs[k] for k in ("numberOfBatches", "iterations") if k in outputs
+        }
+        if merge is not None and merge.outputs and "subflowOutputs" in merge.outputs:
+            result["uri"] = merge.outputs["subflowOutputs"]
+        return result
+
+
+#: internal tasks per ForEachItem object
+_INTERNAL: dict[int, tuple[ForEachItem, list[Task]]] = {}
+
+
+def _plain_labels(labels: Any) -> list[tuple[str, str]]:
+    """Literal labels (a map or ``{key, value}`` list) as pairs; expressions are not allowed
+    in ForEachItem labels here."""
+    if isinstance(labels, dict):
+        return [(str(k), str(v)) for k, v in labels.items()]
+    if isinstance(labels, list):
+        return [(str(item.key), str(item.value)) for item in labels]
+    return []
