@@ -20,7 +20,9 @@ Invariants:
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,6 +77,9 @@ class ExecutorOptions:
     busy_poll: float = 0.1
     idle_poll: float = 0.5
     idle_after: float = 30.0
+    #: a pass slower than this per execution (seconds) is followed by a pause (batching)
+    linger_after: float = 0.02
+    max_linger: float = 0.25
     step: Step = _default_step
     platform: PlatformFactory | None = None
 
@@ -111,10 +116,12 @@ class Executor:
         clock = self.options.clock
         last_busy = clock.now()
         while not self._stopping:
+            started = time.perf_counter()
             processed = await self.run_once()
             now = clock.now()
             if processed:
                 last_busy = now
+                await self._linger((time.perf_counter() - started) / processed)
                 continue
             idle = (now - last_busy).total_seconds() > self.options.idle_after
             timeout = self.options.idle_poll if idle else self.options.busy_poll
@@ -122,6 +129,16 @@ class Executor:
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - now).total_seconds()))
             await self.wakeup.wait(timeout)
+
+    async def _linger(self, spent: float) -> None:
+        """After a pass slow per execution (big executions), let results pile up.
+
+        Each pass reads and writes whole executions, so with thousands of task runs a pass
+        per event is quadratic; waiting as long as the pass took (capped) batches the events
+        of the next pass and leaves the event loop to the workers. Small executions are
+        unaffected: their passes take a millisecond or two."""
+        if spent > self.options.linger_after:
+            await asyncio.sleep(min(spent, self.options.max_linger))
 
     async def recover(self) -> None:
         """Release claims held under this executor's id (a crashed predecessor's)."""
