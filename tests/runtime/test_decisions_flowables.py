@@ -262,12 +262,32 @@ def test_nested_loops_expose_parent_values_and_nest_outputs() -> None:
     assert h.state == S.SUCCESS
 
 
-def test_children_of_a_flowable_inside_a_loop_inherit_the_value() -> None:
+def test_children_of_a_flowable_inside_a_loop_read_the_value_from_their_parent() -> None:
+    # Kestra's resolveTasks gives no value to the children of a Sequential: they read
+    # parent.taskrun.value, and their outputs are still nested by the loop value
     seq = "    - id: seq\n      type: io.kestra.plugin.core.flow.Sequential\n      tasks:\n"
-    h = started(foreach('["v"]', 1, seq + children("leaf", indent="        ")))
-    assert h.run_of("leaf").value == "v"
+    h = started(foreach('["v"]', 1, seq + children("leaf", "next", indent="        ")))
+    assert h.run_of("leaf").value is None
+    assert h.dispatch_of("leaf").variables["parent"]["taskrun"]["value"] == "v"
+    assert "value" not in h.dispatch_of("leaf").variables["taskrun"]
     h.finish("leaf", S.SUCCESS, {"n": 3})
+    variables = h.dispatch_of("next").variables
+    assert variables["outputs"]["leaf"] == {"v": {"n": 3}}
+    assert variables["tasks"]["leaf"] == {"v": {"state": "SUCCESS"}}
+    h.run_to_end()
     assert h.state == S.SUCCESS
+
+
+def test_foreach_drops_duplicate_values_and_refuses_nulls() -> None:
+    h = started(foreach('["a", "b", "a"]', 0, children("one", "two")))
+    assert sorted(r.value or "" for r in h.runs("one")) == ["a", "b"]
+    # iteration numbers every (value, task) pair, as Kestra's resolveEachTasks
+    assert sorted(r.iteration or 0 for r in h.runs("one")) == [0, 2]
+    h.run_to_end()
+    assert sorted(r.iteration or 0 for r in h.runs("two")) == [1, 3]
+    h = started(foreach("[1, null]", 0))
+    assert h.state_of("each") == S.FAILED
+    assert any("null value" in line.message for line in h.logs)
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ Invariants:
   ``envs``, ``globals``. Keys whose value is unknown (no trigger, no parent) are left out, so
   strict rendering reports them as undefined.
 * ``outputs`` nests each task run's outputs under its task id, then under the loop values of its
-  enclosing frames, then its own value: ``outputs.t[v]`` or ``outputs.t[outer][inner]``. A frame
-  value is one that differs from the parent task run's value (children of a flowable inside a
-  loop inherit the value without adding a level).
+  ancestors (outermost first), then its own value: ``outputs.t[v]`` or
+  ``outputs.t[outer][inner]``. Only loop children carry a value (Kestra's ``resolveTasks``), so
+  a task in a Sequential inside a ForEach is ``outputs.t[v]`` with no ``taskrun.value``.
 * Building is linear in the number of task runs; ``execution_outputs`` and ``task_states`` may
   be computed once and passed in when many task runs of one execution are rendered, then kept
   up to date with ``put_copy`` (copy-on-write along one path).
@@ -32,10 +32,9 @@ def frame_values(run: TaskRun, by_id: Mapping[str, TaskRun]) -> list[str]:
     values: list[str] = []
     current: TaskRun | None = run
     while current is not None:
-        parent = by_id.get(current.parentTaskRunId) if current.parentTaskRunId else None
-        if current.value is not None and (parent is None or parent.value != current.value):
+        if current.value is not None:
             values.append(current.value)
-        current = parent
+        current = by_id.get(current.parentTaskRunId) if current.parentTaskRunId else None
     values.reverse()
     return values
 
@@ -89,7 +88,7 @@ def task_states(execution: Execution) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for run in execution.taskRunList:
         leaf = {"state": run.state.current.value}
-        _put(tree, run.taskId, frame_values(run, by_id) if run.value else [], leaf)
+        _put(tree, run.taskId, frame_values(run, by_id), leaf)
     return tree
 
 

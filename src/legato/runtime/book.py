@@ -153,7 +153,7 @@ class Book:
         if run.outputs is not None:
             outputs = run_variables.put_copy(outputs, run.taskId, path, run.outputs)
         leaf = {"state": run.state.current.value}
-        states = run_variables.put_copy(states, run.taskId, path if run.value else [], leaf)
+        states = run_variables.put_copy(states, run.taskId, path, leaf)
         self.trees = (outputs, states)
 
     def add(self, run: TaskRun) -> None:

@@ -326,8 +326,6 @@ def _batch_finished(machine: Machine, run: TaskRun, task: object, event: Subflow
         machine.set_run_state(run, run.state.current, outputs=outputs)
         return
     transmit = bool(getattr(task, "transmitFailed", True))
-    ended = [
-        StateType(name) for name, count in iterations.items() if count and name != "CREATED"
-    ]
+    ended = [StateType(name) for name, count in iterations.items() if count and name != "CREATED"]
     final = _subflow_state(flowable.worst(ended), transmit)
     machine.end_run(run, final, outputs=outputs)

@@ -8,8 +8,8 @@ Invariants:
 
 * Flowables are pure: they read the execution only through ``FlowableContext`` and never change
   it; the same context gives the same answer.
-* A child is identified by ``(task id, value)`` under its parent task run; ``next_runs`` never
-  returns a child that already has a task run.
+* A child is identified by ``(task id, value, iteration)`` under its parent task run;
+  ``decide`` never returns a child that already has a task run. Only loops give values.
 * The state rule is Kestra's: the worst state of the ``tasks`` branch (KILLED > FAILED > WARNING
   > PAUSED > SUCCESS); ``errors`` and ``finally`` never decide it. ``errors`` run when the
   ``tasks`` branch failed; ``finally`` runs after ``tasks`` (and ``errors``) ended.
@@ -227,6 +227,13 @@ class Branch:
     tasks: Sequence[Task]
     value: str | None = None
     iteration: int | None = None
+    #: how ``iteration`` grows from one task of the branch to the next (ForEach numbers every
+    #: (value, task) pair; LoopUntil gives all tasks of a round the same number)
+    step: int = 0
+
+    def iteration_of(self, index: int) -> int | None:
+        """The ``iteration`` of the run of task ``index``."""
+        return None if self.iteration is None else self.iteration + index * self.step
 
 
 def enabled(tasks: Sequence[Task] | None) -> list[Task]:
@@ -236,7 +243,9 @@ def enabled(tasks: Sequence[Task] | None) -> list[Task]:
 
 def branch_runs(ctx: FlowableContext, branch: Branch) -> list[TaskRun | None]:
     """The child task run of each task of ``branch`` (None when not created yet)."""
-    return [ctx.child(t.id, branch.value, branch.iteration) for t in branch.tasks]
+    return [
+        ctx.child(t.id, branch.value, branch.iteration_of(i)) for i, t in enumerate(branch.tasks)
+    ]
 
 
 def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
@@ -245,7 +254,7 @@ def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
     tasks = branch.tasks
 
     def run_of(index: int) -> TaskRun | None:
-        return ctx.child(tasks[index].id, branch.value, branch.iteration)
+        return ctx.child(tasks[index].id, branch.value, branch.iteration_of(index))
 
     last = run_of(len(tasks) - 1)
     if last is not None:
@@ -270,7 +279,7 @@ def sequential_next(ctx: FlowableContext, branch: Branch) -> list[NextRun]:
         return []
     if last is not None and (not last.state.current.is_terminal or last.state.current in _FAILED):
         return []
-    return [NextRun(branch.tasks[created], branch.value, branch.iteration)]
+    return [NextRun(branch.tasks[created], branch.value, branch.iteration_of(created))]
 
 
 def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType]:
@@ -283,7 +292,8 @@ def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType
         return False, StateType.SUCCESS
     if created < len(branch.tasks) and last.state.current not in _FAILED:
         return False, StateType.SUCCESS
-    runs = branch_runs(ctx, Branch(branch.tasks[:created], branch.value, branch.iteration))
+    prefix = Branch(branch.tasks[:created], branch.value, branch.iteration, branch.step)
+    runs = branch_runs(ctx, prefix)
     return True, worst([r.state.current for r in runs if r is not None])
 
 
@@ -316,7 +326,7 @@ def branches_status(ctx: FlowableContext, branches: Sequence[Branch]) -> tuple[b
     all_started = True
     all_done = True
     for branch in branches:
-        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration) is None:
+        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration_of(0)) is None:
             all_started = False
             continue
         done, state = branch_status(ctx, branch)
@@ -337,13 +347,12 @@ def with_handlers(
     done, state, nexts = main
     if not done:
         return nexts, None
-    value = ctx.task_run.value
     if state in _FAILED and enabled(errors):
-        handler = Branch(enabled(errors), value)
+        handler = Branch(enabled(errors))
         handled, _ = branch_status(ctx, handler)
         if not handled:
             return sequential_next(ctx, handler), None
-    tail = Branch(enabled(finally_), value)
+    tail = Branch(enabled(finally_))
     if tail.tasks:
         ended, _ = branch_status(ctx, tail)
         if not ended:
@@ -358,8 +367,10 @@ def sequence_decision(
     finally_: Sequence[Task] | None = None,
 ) -> tuple[list[NextRun], StateType | None]:
     """Kestra's ``resolveSequentialNexts`` + ``resolveState`` for a plain task list: the runs to
-    create and, when everything ended, the state. The children inherit the parent's value."""
-    branch = Branch(enabled(tasks), ctx.task_run.value)
+    create and, when everything ended, the state. Children carry no loop value of their own
+    (Kestra's ``resolveTasks``): outputs of tasks inside a loop are nested by their ancestors'
+    values, and the value is read as ``parent.taskrun.value``."""
+    branch = Branch(enabled(tasks))
     if not branch.tasks:
         return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
     done, state = branch_status(ctx, branch)

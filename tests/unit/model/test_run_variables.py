@@ -107,9 +107,9 @@ def test_a_top_level_task_run_has_no_parent_and_no_trigger_means_no_trigger_key(
     assert variables["taskrun"]["attemptsCount"] == 0
 
 
-def test_frame_values_skip_values_inherited_from_the_parent() -> None:
-    child = task_run("r3", "leaf", parentTaskRunId="r2", value="a")
+def test_frame_values_are_every_loop_value_from_the_outermost() -> None:
+    child = task_run("r3", "leaf", parentTaskRunId="r2")
     by_id = {r.id: r for r in (OUTER, INNER, child)}
     assert run_variables.frame_values(child, by_id) == ["a"]
-    nested = task_run("r4", "leaf2", parentTaskRunId="r2", value="b")
-    assert run_variables.frame_values(nested, {**by_id, "r4": nested}) == ["a", "b"]
+    nested = task_run("r4", "leaf2", parentTaskRunId="r2", value="a")
+    assert run_variables.frame_values(nested, {**by_id, "r4": nested}) == ["a", "a"]

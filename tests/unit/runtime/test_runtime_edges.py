@@ -287,13 +287,13 @@ def test_foreach_over_nothing_succeeds_and_mixed_values_render_item_by_item() ->
     h = Harness(
         flow(
             "  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n"
-            '    values: [1, null, "{{ inputs.x }}"]\n    concurrencyLimit: 0\n'
+            '    values: [1, 2.5, "{{ inputs.x }}"]\n    concurrencyLimit: 0\n'
             "    tasks:\n" + "  " + LOG_A.replace("\n", "\n  ")
         ),
         inputs={"x": "X"},
     )
     h.start()
-    assert [r.value for r in h.runs("a")] == ["1", "null", "X"]
+    assert [r.value for r in h.runs("a")] == ["1", "2.5", "X"]
 
 
 def test_two_exits_in_one_wave_end_the_execution_once() -> None:

@@ -45,7 +45,7 @@ class Dag(BranchingTask):
     tasks: list[DagTask]
 
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
-        value = ctx.task_run.value
+        value = None
         nodes = [node for node in self.tasks if not node.task.disabled]
         disabled = {node.task.id for node in self.tasks if node.task.disabled}
         runs = {node.task.id: ctx.child(node.task.id, value) for node in nodes}

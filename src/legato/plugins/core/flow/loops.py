@@ -41,17 +41,29 @@ _BRANCHES: dict[tuple[int, str], tuple[object, list[Branch]]] = {}
 def loop_branches(
     owner: object, ctx: FlowableContext, values: Any, tasks: Sequence[Task]
 ) -> list[Branch]:
-    """One branch of ``tasks`` per loop value (``taskrun.value`` text, ``iteration`` index)."""
+    """One branch of ``tasks`` per distinct loop value (``taskrun.value`` text); ``iteration``
+    numbers every (value, task) pair in order, as Kestra's ``resolveEachTasks``."""
     key = (id(owner), ctx.task_run.id)
     cached = _BRANCHES.get(key)
     if cached is not None and cached[0] is owner:
         return cached[1]
     kept = enabled(tasks)
-    branches = [Branch(kept, value_text(v), i) for i, v in enumerate(loop_values(ctx, values))]
+    texts = distinct_values(loop_values(ctx, values))
+    size = len(kept)
+    branches = [Branch(kept, text, i * size, 1) for i, text in enumerate(texts)]
     if len(_BRANCHES) > 1024:
         _BRANCHES.clear()
     _BRANCHES[key] = (owner, branches)
     return branches
+
+
+def distinct_values(values: list[Any]) -> list[str]:
+    """Kestra's each-values: their ``taskrun.value`` texts, duplicates dropped (first kept);
+    a null value is an error."""
+    nulls = sum(1 for value in values if value is None)
+    if nulls:
+        raise ValueError(f"found {nulls} null value(s) in the loop values {values!r}; remove them")
+    return list(dict.fromkeys(value_text(value) for value in values))
 
 
 def loop_decision(
@@ -178,7 +190,7 @@ class LoopUntil(BranchingTask):
 
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
         iteration = self._iteration(ctx)
-        branch = Branch(enabled(self.tasks), ctx.task_run.value, iteration)
+        branch = Branch(enabled(self.tasks), None, iteration)
         if iteration == 0:
             return [NextRun(branch.tasks[0], branch.value, 1)], None
         done, state = branch_status(ctx, branch)

@@ -49,8 +49,7 @@ class Parallel(BranchingTask):
     concurrent: Dyn[NonNegativeInt] = 0
 
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
-        value = ctx.task_run.value
-        branches = [Branch([task], value) for task in enabled(self.tasks)]
+        branches = [Branch([task]) for task in enabled(self.tasks)]
         limit = int(ctx.render(self.concurrent))
         return concurrent_decision(ctx, branches, limit, self.errors, self.finally_)
 

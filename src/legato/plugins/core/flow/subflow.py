@@ -167,8 +167,8 @@ class ForEachItem(BranchingTask):
 
     def final_outputs(self, ctx: FlowableContext) -> dict[str, Any]:
         """``numberOfBatches`` and ``iterations`` of the batches, ``uri`` of merged outputs."""
-        items = ctx.child(f"{self.id}_items", ctx.task_run.value)
-        merge = ctx.child(f"{self.id}_merge", ctx.task_run.value)
+        items = ctx.child(f"{self.id}_items", None)
+        merge = ctx.child(f"{self.id}_merge", None)
         outputs = dict((items.outputs or {}) if items is not None else {})
         result: dict[str, Any] = {
             k: outputs[k] for k in ("numberOfBatches", "iterations") if k in outputs
