@@ -188,3 +188,18 @@ async def test_two_executors_never_claim_the_same_execution(backend: Backend) ->
 async def test_events_of_an_unknown_execution_are_not_delivered(store: Store) -> None:
     await store.executor.enqueue([event("ghost", "A")])
     assert await store.executor.claim_events("x1", START) == []
+
+
+async def test_a_claim_sees_what_another_executor_committed(backend: Backend) -> None:
+    store = backend.store
+    other = await backend.another()
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(first, events)] = await store.executor.claim_events("x1", START)
+    running = moved(first, StateType.RUNNING, at(1))
+    await store.executor.commit(running, [ev.id for ev in events], events=[event("e1", "B")])
+    [(seen, events)] = await other.executor.claim_events("x2", at(1))
+    assert seen == running
+    paused = moved(seen, StateType.PAUSED, at(2))
+    await other.executor.commit(paused, [ev.id for ev in events], events=[event("e1", "C")])
+    [(again, _)] = await store.executor.claim_events("x1", at(2))
+    assert again == paused

@@ -12,6 +12,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +59,7 @@ class SqlExecutorStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sql = sql.dialect_statements(db.dialect)
+        self._parsed = ParsedExecutions()
 
     async def enqueue(self, events: Sequence[NewEvent]) -> None:
         if events:
@@ -67,7 +69,7 @@ class SqlExecutorStore:
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
     ) -> list[tuple[Execution, list[StoredEvent]]]:
-        def claim(conn: sa.Connection) -> list[tuple[str, list[StoredEvent]]]:
+        def claim(conn: sa.Connection) -> list[tuple[str, str, list[StoredEvent]]]:
             conn.execute(sql.DELETE_STALE_LOCKS, {"cutoff": now - LOCK_TIMEOUT})
             ids = sorted(set(conn.execute(sql.CANDIDATES, {"now": now, "limit": limit}).scalars()))
             if not ids:
@@ -77,7 +79,7 @@ class SqlExecutorStore:
             return _load(conn, locked, now) if locked else []
 
         claimed = await self._db.write(claim)
-        return [(read_execution(document), events) for document, events in claimed]
+        return [(self._parsed.read(i, document), events) for i, document, events in claimed]
 
     async def commit(
         self,
@@ -104,6 +106,7 @@ class SqlExecutorStore:
             conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
         await self._db.write(commit)
+        self._parsed.remember(row["document"], execution)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
@@ -129,10 +132,36 @@ class SqlExecutorStore:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+class ParsedExecutions:
+    """The executions this store committed last, by document: a claim that reads back the very
+    document this process wrote reuses its parsed ``Execution`` (frozen, so sharing is safe)
+    instead of validating the JSON again. Bounded; finished executions are dropped."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._by_id: OrderedDict[str, tuple[str, Execution]] = OrderedDict()
+
+    def read(self, execution_id: str, document: str) -> Execution:
+        known = self._by_id.get(execution_id)
+        if known is not None and known[0] == document:
+            self._by_id.move_to_end(execution_id)
+            return known[1]
+        return read_execution(document)
+
+    def remember(self, document: str, execution: Execution) -> None:
+        if execution.state.current.is_terminal:
+            self._by_id.pop(execution.id, None)
+            return
+        self._by_id[execution.id] = (document, execution)
+        self._by_id.move_to_end(execution.id)
+        while len(self._by_id) > self._size:
+            self._by_id.popitem(last=False)
+
+
 def _load(
     conn: sa.Connection, locked: list[str], now: datetime
-) -> list[tuple[str, list[StoredEvent]]]:
-    """(document, events) per locked execution, in the order of their first event."""
+) -> list[tuple[str, str, list[StoredEvent]]]:
+    """(id, document, events) per locked execution, in the order of their first event."""
     grouped: dict[str, list[StoredEvent]] = {}
     for row in conn.execute(sql.DUE_EVENTS, {"ids": locked, "now": now}):
         event = StoredEvent(row.id, row.execution_id, rules.loads(row.payload), row.due_at)
@@ -142,7 +171,7 @@ def _load(
     orphans = [i for i in locked if i not in documents or i not in grouped]
     if orphans:
         conn.execute(sql.UNLOCK, {"ids": orphans})
-    return [(documents[i], evs) for i, evs in grouped.items() if i in documents]
+    return [(i, documents[i], evs) for i, evs in grouped.items() if i in documents]
 
 
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
