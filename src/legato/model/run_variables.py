@@ -104,6 +104,8 @@ def label_variables(execution: Execution) -> dict[str, Any]:
 
 
 def _parents(run: TaskRun, by_id: Mapping[str, TaskRun]) -> list[dict[str, Any]]:
+    """Kestra's ``parents``: nearest first, ``{taskrun: {value}, outputs}`` of each ancestor
+    that has a value or outputs (the others are left out)."""
     frames: list[dict[str, Any]] = []
     parent_id = run.parentTaskRunId
     while parent_id is not None and parent_id in by_id:
@@ -111,9 +113,10 @@ def _parents(run: TaskRun, by_id: Mapping[str, TaskRun]) -> list[dict[str, Any]]
         frame: dict[str, Any] = {}
         if parent.value is not None:
             frame["taskrun"] = {"value": parent.value}
-        if parent.outputs is not None:
+        if parent.outputs:
             frame["outputs"] = parent.outputs
-        frames.append(frame)
+        if frame:
+            frames.append(frame)
         parent_id = parent.parentTaskRunId
     return frames
 

@@ -113,3 +113,18 @@ def test_frame_values_are_every_loop_value_from_the_outermost() -> None:
     assert run_variables.frame_values(child, by_id) == ["a"]
     nested = task_run("r4", "leaf2", parentTaskRunId="r2", value="a")
     assert run_variables.frame_values(nested, {**by_id, "r4": nested}) == ["a", "a"]
+
+
+def test_parents_skip_ancestors_without_value_or_outputs() -> None:
+    bare = task_run("r5", "seq", parentTaskRunId="r1")
+    leaf = task_run("r6", "leaf", parentTaskRunId="r5")
+    execution = EXECUTION.model_copy(update={"taskRunList": (OUTER, bare, leaf)})
+    task = FLOW.find_task("t")
+    assert task is not None
+    variables = run_variables.task_run_variables(FLOW, execution, task, leaf)
+    assert variables["parents"] == [{"outputs": {"o": 1}}]
+    lone = task_run("r7", "leaf", parentTaskRunId="r5")
+    alone = EXECUTION.model_copy(
+        update={"taskRunList": (bare.model_copy(update={"parentTaskRunId": None}), lone)}
+    )
+    assert "parents" not in run_variables.task_run_variables(FLOW, alone, task, lone)
