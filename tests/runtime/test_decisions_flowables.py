@@ -489,7 +489,9 @@ SUBFLOW = """- id: sub
         ("true", S.FAILED, S.FAILED),
         ("false", S.FAILED, S.SUCCESS),
         ("true", S.WARNING, S.WARNING),
+        ("false", S.WARNING, S.SUCCESS),
         ("true", S.KILLED, S.KILLED),
+        ("true", S.CANCELLED, S.SUCCESS),
     ],
 )
 def test_subflow_waits_for_the_child_and_transmits_its_failure(

@@ -302,10 +302,10 @@ def _subflow_finished(machine: Machine, event: SubflowFinished) -> None:
 
 
 def _subflow_state(child: StateType, transmit_failed: bool) -> StateType:
-    if child in (StateType.FAILED, StateType.KILLED, StateType.CANCELLED):
-        return child if transmit_failed else StateType.SUCCESS
-    if child == StateType.WARNING:
-        return StateType.WARNING
+    """Kestra's ``ExecutableUtils.guessState``: with ``transmitFailed`` a FAILED, KILLED or
+    WARNING child passes its state on; anything else (or no transmitFailed) is SUCCESS."""
+    if transmit_failed and child in (StateType.FAILED, StateType.KILLED, StateType.WARNING):
+        return child
     return StateType.SUCCESS
 
 
