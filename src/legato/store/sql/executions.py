@@ -17,11 +17,12 @@ from legato.model.execution import Execution, StateType
 from legato.store import rules
 from legato.store.protocols import ExecutionQuery, NewEvent, StoreConflictError
 from legato.store.sql.database import Database
+from legato.store.sql.documents import read_execution
 from legato.store.sql.schema import execution_locks, executions, executor_events
 
 
-def execution_row(execution: Execution) -> dict[str, Any]:
-    """The ``executions`` row of ``execution``."""
+def execution_row(execution: Execution, document: str | None = None) -> dict[str, Any]:
+    """The ``executions`` row of ``execution`` (whose JSON is ``document`` when given)."""
     state = execution.state
     return {
         "id": execution.id,
@@ -32,12 +33,8 @@ def execution_row(execution: Execution) -> dict[str, Any]:
         "end_date": state.endDate,
         "labels": rules.labels_text(execution.labels),
         # the same JSON as ``to_json``, serialized by pydantic-core (faster than json.dumps)
-        "document": execution.model_dump_json(by_alias=True, exclude_none=True),
+        "document": document or execution.model_dump_json(by_alias=True, exclude_none=True),
     }
-
-
-def read_execution(document: str) -> Execution:
-    return Execution.model_validate_json(document)
 
 
 def event_rows(events: Sequence[NewEvent]) -> list[dict[str, Any]]:

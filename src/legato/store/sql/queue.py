@@ -12,7 +12,6 @@ Invariants:
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -33,12 +32,8 @@ from legato.store.protocols import (
 )
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database
-from legato.store.sql.executions import (
-    event_rows,
-    execution_row,
-    insert_executions,
-    read_execution,
-)
+from legato.store.sql.documents import ExecutionDocuments
+from legato.store.sql.executions import event_rows, execution_row, insert_executions
 from legato.store.sql.records import log_rows, metric_rows
 from legato.store.sql.schema import (
     execution_locks,
@@ -59,7 +54,7 @@ class SqlExecutorStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sql = sql.dialect_statements(db.dialect)
-        self._parsed = ParsedExecutions()
+        self._documents = ExecutionDocuments()
 
     async def enqueue(self, events: Sequence[NewEvent]) -> None:
         if events:
@@ -79,7 +74,7 @@ class SqlExecutorStore:
             return _load(conn, locked, now) if locked else []
 
         claimed = await self._db.write(claim)
-        return [(self._parsed.read(i, document), events) for i, document, events in claimed]
+        return [(self._documents.read(i, document), events) for i, document, events in claimed]
 
     async def commit(
         self,
@@ -91,7 +86,8 @@ class SqlExecutorStore:
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
     ) -> None:
-        row = execution_row(execution)
+        document = self._documents.write(execution)
+        row = execution_row(execution, document)
         event_list, log_list = event_rows(events), log_rows(logs)
         job_list = _job_rows(jobs)
 
@@ -106,7 +102,7 @@ class SqlExecutorStore:
             conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
         await self._db.write(commit)
-        self._parsed.remember(row["document"], execution)
+        self._documents.remember(document, execution)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
@@ -130,32 +126,6 @@ class SqlExecutorStore:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         assert isinstance(moment, datetime)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-class ParsedExecutions:
-    """The executions this store committed last, by document: a claim that reads back the very
-    document this process wrote reuses its parsed ``Execution`` (frozen, so sharing is safe)
-    instead of validating the JSON again. Bounded; finished executions are dropped."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._by_id: OrderedDict[str, tuple[str, Execution]] = OrderedDict()
-
-    def read(self, execution_id: str, document: str) -> Execution:
-        known = self._by_id.get(execution_id)
-        if known is not None and known[0] == document:
-            self._by_id.move_to_end(execution_id)
-            return known[1]
-        return read_execution(document)
-
-    def remember(self, document: str, execution: Execution) -> None:
-        if execution.state.current.is_terminal:
-            self._by_id.pop(execution.id, None)
-            return
-        self._by_id[execution.id] = (document, execution)
-        self._by_id.move_to_end(execution.id)
-        while len(self._by_id) > self._size:
-            self._by_id.popitem(last=False)
 
 
 def _load(

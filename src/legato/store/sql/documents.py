@@ -1,0 +1,75 @@
+"""Execution documents without redoing work: the JSON of unchanged task runs is reused when an
+execution is written, and the parsed execution is reused when its own document is read back.
+
+Why: an execution is one JSON document that grows with its task runs, and the executor
+rewrites it at every step; serializing and parsing it whole made long flows quadratic.
+
+Invariants: ``write`` returns JSON equal (as data) to ``Execution.to_json``; a task run's
+cached JSON is reused only for the very same (frozen) ``TaskRun`` object; ``read`` returns the
+cached ``Execution`` only when the stored document is exactly the one this process wrote for
+it. Both caches are bounded and drop executions that reached a terminal state.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from legato.model.execution import Execution, TaskRun
+
+
+def read_execution(document: str) -> Execution:
+    """Parse a stored execution document."""
+    return Execution.model_validate_json(document)
+
+
+def _task_run_json(run: TaskRun) -> str:
+    return run.model_dump_json(by_alias=True, exclude_none=True)
+
+
+class ExecutionDocuments:
+    """The documents this store wrote last, per execution (for one process)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._written: OrderedDict[str, tuple[str, Execution]] = OrderedDict()
+        self._runs: dict[str, dict[str, tuple[TaskRun, str]]] = {}
+
+    def write(self, execution: Execution) -> str:
+        """The document of ``execution``, reusing the JSON of unchanged task runs."""
+        known = self._runs.get(execution.id, {})
+        fresh: dict[str, tuple[TaskRun, str]] = {}
+        parts: list[str] = []
+        for run in execution.taskRunList:
+            hit = known.get(run.id)
+            text = hit[1] if hit is not None and hit[0] is run else _task_run_json(run)
+            fresh[run.id] = (run, text)
+            parts.append(text)
+        head = execution.model_dump_json(by_alias=True, exclude_none=True, exclude={"taskRunList"})
+        document = f'{head[:-1]},"taskRunList":[{",".join(parts)}]}}'
+        if not execution.state.current.is_terminal:
+            self._runs[execution.id] = fresh
+        return document
+
+    def read(self, execution_id: str, document: str) -> Execution:
+        """The execution stored as ``document``; parsed unless this process wrote it."""
+        known = self._written.get(execution_id)
+        if known is not None and known[0] == document:
+            self._written.move_to_end(execution_id)
+            return known[1]
+        return read_execution(document)
+
+    def remember(self, document: str, execution: Execution) -> None:
+        """``document`` of ``execution`` is now stored (call after the commit succeeded)."""
+        if execution.state.current.is_terminal:
+            self._written.pop(execution.id, None)
+            self._runs.pop(execution.id, None)
+            return
+        self._written[execution.id] = (document, execution)
+        self._written.move_to_end(execution.id)
+        while len(self._written) > self._size:
+            oldest, _ = self._written.popitem(last=False)
+            self._runs.pop(oldest, None)
+        for stale in [i for i in self._runs if i not in self._written]:
+            if len(self._runs) <= self._size:
+                break
+            del self._runs[stale]

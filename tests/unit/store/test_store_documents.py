@@ -1,0 +1,83 @@
+"""Execution documents: reused task-run JSON still gives Kestra's JSON; parsed reuse is exact."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from legato.model.execution import Execution, Label, State, StateType, TaskRun
+from legato.store.sql.documents import ExecutionDocuments
+
+START = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _run(number: int, state: StateType = StateType.RUNNING) -> TaskRun:
+    return TaskRun(
+        id=f"r{number}",
+        executionId="e1",
+        namespace="ns",
+        flowId="f",
+        taskId=f"t{number}",
+        value=None if number % 2 else f"v{number}",
+        outputs={"n": number} if number % 3 == 0 else None,
+        state=State.of(state, START + timedelta(seconds=number)),
+    )
+
+
+def _execution(
+    execution_id: str = "e1", runs: tuple[TaskRun, ...] = (), state: StateType = StateType.RUNNING
+) -> Execution:
+    return Execution(
+        id=execution_id,
+        namespace="ns",
+        flowId="f",
+        labels=(Label(key="k", value="v"),),
+        inputs={"x": [1, None]},
+        state=State.of(state, START),
+        taskRunList=runs,
+    )
+
+
+def _document(execution: Execution) -> str:
+    return execution.model_dump_json(by_alias=True, exclude_none=True)
+
+
+def test_written_documents_are_kestra_json_as_execution_grows() -> None:
+    documents = ExecutionDocuments()
+    runs: tuple[TaskRun, ...] = ()
+    for number in range(6):
+        execution = _execution(runs=runs)
+        assert json.loads(documents.write(execution)) == execution.to_json()
+        runs = (*runs[:-1], _run(number - 1, StateType.SUCCESS)) if runs else runs
+        runs = (*runs, _run(number))
+    execution = _execution(runs=runs)
+    assert json.loads(documents.write(execution)) == execution.to_json()
+
+
+def test_a_changed_task_run_with_the_same_id_is_serialized_again() -> None:
+    documents = ExecutionDocuments()
+    documents.write(_execution(runs=(_run(1),)))
+    finished = _execution(runs=(_run(1, StateType.SUCCESS),))
+    assert json.loads(documents.write(finished)) == finished.to_json()
+
+
+def test_the_committed_document_gives_back_the_same_object() -> None:
+    documents = ExecutionDocuments()
+    item = _execution()
+    documents.remember(_document(item), item)
+    assert documents.read("e1", _document(item)) is item
+    changed = _execution(state=StateType.PAUSED)
+    found = documents.read("e1", _document(changed))
+    assert found == changed and found is not item
+
+
+def test_finished_and_oldest_executions_are_forgotten() -> None:
+    documents = ExecutionDocuments(size=2)
+    items = [_execution(f"e{n}") for n in range(3)]
+    for item in items:
+        documents.remember(_document(item), item)
+    assert documents.read("e0", _document(items[0])) is not items[0]
+    assert documents.read("e2", _document(items[2])) is items[2]
+    done = _execution("e2", state=StateType.SUCCESS)
+    documents.remember(_document(done), done)
+    assert documents.read("e2", _document(done)) is not done
