@@ -2,8 +2,9 @@
 
 Usage: ``uv run --frozen python bench/engine.py [--only sqlite|postgresql] [--executions N]``
 
-Scenarios, per store (SQLite in a temporary home; PostgreSQL when ``LEGATO_BENCH_PG_URL`` is
-set, e.g. ``postgresql+psycopg://postgres@localhost/legato_bench``):
+Scenarios, per store (SQLite in a temporary home; PostgreSQL in a fresh database created on the
+server named by ``PGHOST``/``PGPORT``/``PGUSER`` (default ``postgres@127.0.0.1:5432``) and
+dropped afterwards, or at ``LEGATO_BENCH_PG_URL`` when set):
 
 (a) one execution of a flow of 100 sequential Log tasks: wall time and overhead per task;
 (b) one execution of a ForEach over 1,000 values (concurrencyLimit 0) of Return tasks;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import resource
 import sys
@@ -26,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from legato import bootstrap, config
 from legato.model.execution import StateType
@@ -113,15 +116,50 @@ def stores(only: str | None) -> list[tuple[str, Callable[[Path], config.Settings
     chosen: list[tuple[str, Callable[[Path], config.Settings]]] = []
     if only in (None, "sqlite"):
         chosen.append(("sqlite", lambda home: config.Settings.for_home(home)))
-    pg_url = os.environ.get("LEGATO_BENCH_PG_URL")
-    if only in (None, "postgresql") and pg_url:
+    if only in (None, "postgresql"):
+        pg_url = os.environ.get("LEGATO_BENCH_PG_URL") or fresh_pg_database()
+        if pg_url:
 
-        def postgres(home: Path) -> config.Settings:
-            base = config.Settings.for_home(home)
-            return config.Settings(base.home, pg_url, base.storage_path, base.worker_threads)
+            def postgres(home: Path) -> config.Settings:
+                base = config.Settings.for_home(home)
+                return config.Settings(base.home, pg_url, base.storage_path, base.worker_threads)
 
-        chosen.append(("postgresql", postgres))
+            chosen.append(("postgresql", postgres))
     return chosen
+
+
+PG_DATABASE = f"legato_bench_{os.getpid()}"
+
+
+def _pg_admin() -> Any:
+    import psycopg
+
+    return psycopg.connect(
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=int(os.environ.get("PGPORT", "5432")),
+        user=os.environ.get("PGUSER", "postgres"),
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def fresh_pg_database() -> str | None:
+    """A new empty database on the PG* server, or None when no server answers."""
+    try:
+        with _pg_admin() as admin:
+            admin.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+    except Exception as error:
+        print(f"PostgreSQL: not measured ({error.__class__.__name__}: {error})".strip())
+        return None
+    host = os.environ.get("PGHOST", "127.0.0.1")
+    port = os.environ.get("PGPORT", "5432")
+    user = os.environ.get("PGUSER", "postgres")
+    return f"postgresql://{user}@{host}:{port}/{PG_DATABASE}"
+
+
+def drop_pg_database() -> None:
+    with contextlib.suppress(Exception), _pg_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -131,14 +169,16 @@ def main() -> None:
     args = parser.parse_args()
     chosen = stores(args.only)
     if not chosen:
-        sys.exit("no store to measure: set LEGATO_BENCH_PG_URL for PostgreSQL")
+        sys.exit("no store to measure")
     table: dict[str, dict[str, str]] = {}
-    for name, make in chosen:
-        with tempfile.TemporaryDirectory(prefix="legato-bench-") as home:
-            table[name] = asyncio.run(measure(make(Path(home)), args.executions))
-    if "postgresql" not in table:
-        print("PostgreSQL: not measured (set LEGATO_BENCH_PG_URL)")
+    try:
+        for name, make in chosen:
+            with tempfile.TemporaryDirectory(prefix="legato-bench-") as home:
+                table[name] = asyncio.run(measure(make(Path(home)), args.executions))
+    finally:
+        drop_pg_database()
     print_table(table)
+    print("(d) is the peak of the whole process, so it covers every store measured before it.")
 
 
 def print_table(table: dict[str, dict[str, str]]) -> None:
