@@ -694,3 +694,63 @@ def test_for_each_item_that_waits_ignores_batches_that_only_started() -> None:
     items = h.run_of("fe_items")
     h.send(SubflowFinished(items.id, "c1", S.RUNNING))
     assert h.run_of("fe_items").outputs == {"numberOfBatches": 1, "iterations": {"CREATED": 1}}
+
+
+SET_VARS = """- id: set
+  type: io.kestra.plugin.core.execution.SetVariables
+  variables:
+    name: "{{ inputs.who }}"
+    env: {overwrite_value}
+  overwrite: {overwrite}
+- id: show
+  type: io.kestra.plugin.core.log.Log
+  message: "{{ vars.name }}"
+- id: unset
+  type: io.kestra.plugin.core.execution.UnsetVariables
+  variables: [name{extra}]
+  ignoreMissing: {ignore}
+- id: after
+  type: io.kestra.plugin.core.log.Log
+  message: hi
+"""
+
+
+def set_vars(overwrite: str = "true", extra: str = "", ignore: str = "false") -> str:
+    return (
+        SET_VARS.replace("{overwrite_value}", "new")
+        .replace("{overwrite}", overwrite)
+        .replace("{extra}", extra)
+        .replace("{ignore}", ignore)
+    )
+
+
+def test_set_and_unset_variables_change_vars_in_the_executor() -> None:
+    h = started(set_vars(), "variables:\n  env: old", inputs={"who": "ann"})
+    assert h.state_of("set") == S.SUCCESS
+    assert h.execution.variables == {"name": "ann", "env": "new"}
+    assert h.dispatch_of("show").variables["vars"] == {"env": "new", "name": "ann"}
+    h.finish("show")
+    assert h.state_of("unset") == S.SUCCESS
+    assert h.execution.variables == {"env": "new"}
+    assert h.dispatch_of("after").variables["vars"] == {"env": "new"}
+
+
+@pytest.mark.parametrize(
+    ("options", "failed"),
+    [
+        ({"overwrite": "false"}, "set"),
+        ({"extra": ", missing"}, "unset"),
+        ({"extra": ", missing", "ignore": "true"}, None),
+    ],
+)
+def test_set_and_unset_variables_refuse_conflicts(
+    options: dict[str, str], failed: str | None
+) -> None:
+    h = started(set_vars(**options), "variables:\n  env: old", inputs={"who": "ann"})
+    if failed != "set":
+        h.finish("show")
+    if failed is None:
+        assert h.state_of("unset") == S.SUCCESS
+    else:
+        assert h.state_of(failed) == S.FAILED
+        assert h.state == S.FAILED

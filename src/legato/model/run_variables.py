@@ -3,7 +3,8 @@
 Invariants:
 
 * The shape is Kestra's ``RunVariables``: ``flow``, ``execution``, ``task``, ``taskrun``,
-  ``parent``/``parents``, ``inputs``, ``vars``, ``labels``, ``trigger``, ``outputs``, ``tasks``,
+  ``parent``/``parents``, ``inputs``, ``vars`` (flow variables, overridden by the execution's
+  own, set by SetVariables), ``labels``, ``trigger``, ``outputs``, ``tasks``,
   ``envs``, ``globals``. Keys whose value is unknown (no trigger, no parent) are left out, so
   strict rendering reports them as undefined.
 * ``outputs`` nests each task run's outputs under its task id, then under the loop values of its
@@ -161,8 +162,8 @@ def execution_variables(
         "globals": dict(globals_ or {}),
         "outputs": dict(outputs) if outputs is not None else execution_outputs(execution),
     }
-    if flow.variables is not None:
-        variables["vars"] = flow.variables
+    if flow.variables is not None or execution.variables:
+        variables["vars"] = {**(flow.variables or {}), **(execution.variables or {})}
     if execution.trigger is not None:
         variables["trigger"] = execution.trigger.variables
     return variables

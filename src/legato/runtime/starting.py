@@ -123,6 +123,8 @@ def dispatch(machine: Machine, run: TaskRun, task: Task) -> None:
 
 
 def _update_execution(machine: Machine, run: TaskRun, update: flowable.ExecutionUpdate) -> None:
+    if update.set_variables is not None or update.unset_variables:
+        machine.book.update(variables=_variables(machine, update) or None)
     if update.labels:
         labels = {label.key: label.value for label in machine.book.head().labels}
         labels.update(dict(update.labels))
@@ -131,6 +133,21 @@ def _update_execution(machine: Machine, run: TaskRun, update: flowable.Execution
         machine.set_run_state(run, StateType.SUCCESS)
         return
     exit_execution(machine, run, update.exit_state)
+
+
+def _variables(machine: Machine, update: flowable.ExecutionUpdate) -> dict[str, Any]:
+    """The execution variables after ``update`` (ValueError on a conflict or a missing one)."""
+    variables = dict(machine.book.head().variables or {})
+    known = {**(machine.ctx.flow.variables or {}), **variables}
+    for key, value in (update.set_variables or {}).items():
+        if key in known and not update.overwrite:
+            raise ValueError(f"variable '{key}' already exists; set overwrite: true to replace it")
+        variables[key] = value
+    for key in update.unset_variables:
+        if key not in variables and not update.ignore_missing:
+            raise ValueError(f"variable '{key}' is not set; set ignoreMissing: true to allow it")
+        variables.pop(key, None)
+    return variables
 
 
 def exit_execution(machine: Machine, run: TaskRun, state: StateType) -> None:

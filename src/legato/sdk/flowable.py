@@ -114,6 +114,13 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+def flag(value: Any) -> bool:
+    """A rendered boolean property: ``true``/``false`` text (any case) or a real boolean."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
 def loop_values(ctx: FlowableContext, values: Any) -> list[Any]:
     """Render ``values`` (a list, or an expression / JSON array text) into a list."""
     import json
@@ -162,6 +169,12 @@ class ExecutionUpdate:
 
     labels: tuple[tuple[str, str], ...] = ()
     exit_state: StateType | None = None
+    #: execution variables to set (``vars.*``); existing ones are replaced when ``overwrite``
+    set_variables: Mapping[str, Any] | None = None
+    overwrite: bool = True
+    #: execution variables to remove; a missing one is an error unless ``ignore_missing``
+    unset_variables: tuple[str, ...] = ()
+    ignore_missing: bool = False
 
 
 @runtime_checkable

@@ -135,12 +135,18 @@ def test_two_pauses_in_parallel_keep_the_execution_paused_until_both_resume() ->
 
 
 def test_a_task_that_cannot_run_in_the_executor_fails_with_a_message() -> None:
-    h = Harness(
-        flow(
-            "  - id: v\n    type: io.kestra.plugin.core.execution.SetVariables\n"
-            "    variables:\n      a: 1"
-        )
-    )
+    from typing import ClassVar
+
+    from legato.model.registry import PluginRegistry
+    from legato.sdk import RunnableTask, plugin
+    from legato.testing import default_registry
+
+    @plugin("test.ExecutorOnly")
+    class ExecutorOnly(RunnableTask):
+        runs_in_executor: ClassVar[bool] = True
+
+    registry = PluginRegistry([*default_registry().classes(), ExecutorOnly])
+    h = Harness(flow("  - id: v\n    type: test.ExecutorOnly"), registry=registry)
     h.start()
     assert h.state_of("v") == S.FAILED
     assert any("cannot run in the executor" in line.message for line in h.logs)

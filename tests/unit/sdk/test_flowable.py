@@ -145,3 +145,18 @@ def test_an_empty_list_is_done_at_once_and_has_nothing_next() -> None:
     empty = flowable.Branch([])
     assert flowable.sequential_next(FakeContext(), empty) == []
     assert flowable.branch_status(FakeContext(), empty) == (True, S.SUCCESS)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, True),
+        (False, False),
+        ("true", True),
+        (" TRUE ", True),
+        ("false", False),
+        ("yes", False),
+    ],
+)
+def test_flag_reads_rendered_booleans(value: object, expected: bool) -> None:
+    assert flowable.flag(value) is expected

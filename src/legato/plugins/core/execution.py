@@ -22,7 +22,7 @@ from legato.plugins.core import platform_ports, values
 from legato.plugins.core.flow.base import render_labels
 from legato.plugins.core.values import ExecutionState
 from legato.sdk import RunnableTask, plugin
-from legato.sdk.flowable import ExecutionUpdate, FlowableContext
+from legato.sdk.flowable import ExecutionUpdate, FlowableContext, flag
 from legato.sdk.run_context import RunContext, TaskError, is_truthy
 
 
@@ -240,6 +240,13 @@ class SetVariables(RunnableTask):
     variables: Dyn[dict[str, Any]]
     overwrite: Dyn[bool] = True
 
+    def update_execution(self, ctx: FlowableContext) -> ExecutionUpdate:
+        """Set the rendered variables on the execution."""
+        variables = ctx.render(self.variables)
+        if not isinstance(variables, dict):
+            raise ValueError(f"'variables' must render to a map, got {variables!r}")
+        return ExecutionUpdate(set_variables=variables, overwrite=flag(ctx.render(self.overwrite)))
+
 
 @plugin(
     "io.kestra.plugin.core.execution.UnsetVariables",
@@ -252,3 +259,13 @@ class UnsetVariables(RunnableTask):
 
     variables: Dyn[list[str]]
     ignoreMissing: Dyn[bool] = False
+
+    def update_execution(self, ctx: FlowableContext) -> ExecutionUpdate:
+        """Remove the named variables from the execution."""
+        names = ctx.render(self.variables)
+        if not isinstance(names, list):
+            raise ValueError(f"'variables' must render to a list of names, got {names!r}")
+        return ExecutionUpdate(
+            unset_variables=tuple(str(name) for name in names),
+            ignore_missing=flag(ctx.render(self.ignoreMissing)),
+        )

@@ -28,6 +28,7 @@ from legato.sdk.flowable import (
     branch_status,
     concurrent_decision,
     enabled,
+    flag,
     loop_values,
     sequential_next,
     value_text,
@@ -217,7 +218,7 @@ class LoopUntil(BranchingTask):
         )
         if not reached:
             return None
-        return StateType.FAILED if bool(ctx.render(self.failOnMaxReached)) else StateType.SUCCESS
+        return StateType.FAILED if flag(ctx.render(self.failOnMaxReached)) else StateType.SUCCESS
 
     def wake_at(self, ctx: FlowableContext) -> datetime | None:
         """The next iteration starts ``interval`` after the previous one ended."""

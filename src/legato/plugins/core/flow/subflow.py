@@ -26,7 +26,13 @@ from legato.plugins.core import values
 from legato.plugins.core.flow.base import BranchingTask, render_labels
 from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import FlowableTask, Task, plugin
-from legato.sdk.flowable import FlowableContext, NextRun, SubflowRequest, sequence_decision
+from legato.sdk.flowable import (
+    FlowableContext,
+    NextRun,
+    SubflowRequest,
+    flag,
+    sequence_decision,
+)
 
 RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
 
@@ -74,7 +80,7 @@ class Subflow(FlowableTask):
             wait=self.wait,
             transmit_failed=self.transmitFailed,
             schedule_date=schedule,
-            inherit_labels=bool(ctx.render(self.inheritLabels)),
+            inherit_labels=flag(ctx.render(self.inheritLabels)),
         )
 
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
