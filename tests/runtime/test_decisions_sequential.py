@@ -160,15 +160,42 @@ def test_a_failing_finally_task_does_not_change_the_final_state() -> None:
     assert h.state == S.SUCCESS
 
 
-def test_after_execution_runs_once_the_state_is_known_and_never_changes_it() -> None:
-    h = started(log("a"), "afterExecution:\n" + log("after1") + "\n" + log("after2"))
-    h.finish("a", S.FAILED)
-    assert h.task_ids() == ["a", "after1"]
-    assert h.state == S.RUNNING
-    h.finish("after1")
-    h.finish("after2")
-    assert h.state == S.FAILED
-    assert h.commands_of(ExecutionEnded) == [ExecutionEnded(S.FAILED)]
+AFTER = (
+    "afterExecution:\n"
+    + log("on_success", runIf="\"{{ execution.state == 'SUCCESS' }}\"")
+    + "\n"
+    + log("on_failure", runIf="\"{{ execution.state == 'FAILED' }}\"")
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "after_states"),
+    [
+        # a failing afterExecution task stops the list, as in any task list
+        (S.SUCCESS, {"on_success": S.FAILED}),
+        (S.FAILED, {"on_success": S.SKIPPED, "on_failure": S.FAILED}),
+    ],
+)
+def test_after_execution_runs_on_the_ended_execution_and_never_changes_it(
+    first: S, after_states: dict[str, S]
+) -> None:
+    h = started(log("a"), AFTER)
+    h.finish("a", first)
+    # the execution ended first: afterExecution tasks read its final state
+    assert h.state == first
+    assert h.commands_of(ExecutionEnded) == [ExecutionEnded(first)]
+    h.run_to_end(lambda d: (S.FAILED, None))
+    assert {r.taskId: r.state.current for r in h.execution.taskRunList[1:]} == after_states
+    assert h.state == first
+    assert h.commands_of(ExecutionEnded) == [ExecutionEnded(first)]
+
+
+def test_after_execution_does_not_run_for_an_execution_that_never_ran() -> None:
+    h = Harness(flow_yaml(log("a"), AFTER + "\nconcurrency:\n  limit: 1\n  behavior: CANCEL"))
+    h.running_executions = 1
+    h.start()
+    assert h.state == S.CANCELLED
+    assert h.task_ids() == []
 
 
 def test_dispatch_carries_task_json_variables_and_timeout() -> None:

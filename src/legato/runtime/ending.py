@@ -6,8 +6,8 @@ Invariants:
   (``sdk.flowable.sequence_decision``); the final state is the worst state of ``tasks`` only.
   A failing ``finally`` task does not change it: Kestra's ``guessFinalState`` reads the
   ``tasks`` branch only, and we follow it.
-* ``afterExecution`` runs once the final state is known; the execution stays RUNNING meanwhile
-  and ends in the state computed before (afterExecution outcomes never change it).
+* ``afterExecution`` runs once the execution has ended (its state and ``ExecutionEnded`` come
+  first, so ``{{ execution.state }}`` is the final state); its outcomes never change it.
 * At the end, flow ``outputs`` are rendered and coerced to their type; an error makes the
   execution FAILED with an ERROR log line. ``ExecutionEnded`` is emitted exactly once.
 """
@@ -30,26 +30,36 @@ if TYPE_CHECKING:
 
 
 def evaluate_root(machine: Machine) -> None:
-    """Advance the flow's own lists; end the execution when they are done."""
+    """Advance the flow's own lists; end the execution when they are done, then run
+    ``afterExecution`` on the ended execution."""
     flow = machine.ctx.flow
-    if machine.book.current == StateType.KILLING:
-        if next(machine.book.active(), None) is None:
+    book = machine.book
+    if book.current == StateType.KILLING:
+        if next(book.active(), None) is None:
             end_execution(machine, StateType.KILLED, render_outputs=False)
         return
-    view = FlowableView(machine.book, machine.renderer, None, root_run(machine.book, machine.now))
-    nexts, final = flowable.sequence_decision(view, flow.tasks, flow.errors, flow.finally_)
-    if nexts:
-        machine.start_runs(None, nexts)
-        return
-    if final is None:
-        return
-    after = flowable.Branch(flowable.enabled(flow.afterExecution))
-    if after.tasks:
-        done, _ = flowable.branch_status(view, after)
-        if not done:
-            machine.start_runs(None, flowable.sequential_next(view, after))
+    view = FlowableView(book, machine.renderer, None, root_run(book, machine.now))
+    if not book.current.is_terminal:
+        nexts, final = flowable.sequence_decision(view, flow.tasks, flow.errors, flow.finally_)
+        if nexts:
+            machine.start_runs(None, nexts)
             return
-    end_execution(machine, final)
+        if final is None:
+            return
+        end_execution(machine, final)
+    if _runs_after_execution(machine):
+        after = flowable.Branch(flowable.enabled(flow.afterExecution))
+        machine.start_runs(None, flowable.sequential_next(view, after))
+
+
+def _runs_after_execution(machine: Machine) -> bool:
+    """``afterExecution`` runs once an execution that really ran has ended (not one cancelled
+    or failed by its concurrency limit, nor one replaced by a retry)."""
+    state = machine.book.state
+    assert state is not None
+    if not machine.ctx.flow.afterExecution or state.current == StateType.RETRIED:
+        return False
+    return any(entry.state == StateType.RUNNING for entry in state.histories)
 
 
 def end_execution(machine: Machine, state: StateType, *, render_outputs: bool = True) -> None:

@@ -138,7 +138,8 @@ class Machine:
                 run = self.book.get(key) if key != ROOT_ID else None
                 if run is not None:
                     self.evaluate(run)
-            if self.book.current.is_terminal or self.book.current in _WAITING:
+            current = self.book.current
+            if current in _WAITING or (current.is_terminal and not self.ctx.flow.afterExecution):
                 return
             ending.evaluate_root(self)
             if not self.dirty:
