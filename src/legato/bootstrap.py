@@ -31,13 +31,20 @@ from legato.executor.wakeup import (
     NotifyingWorkerQueue,
     Wakeup,
 )
+from legato.expressions.platform import Platform
 from legato.model.execution import Execution
 from legato.model.registry import PluginRegistry
 from legato.services.executions import ExecutionNotFoundError, ExecutionService
 from legato.services.flows import FlowService
 from legato.store import bundle, factory, protocols
-from legato.store.files import local
+from legato.store.files import local, uris
+from legato.worker import bridge as worker_bridge
+from legato.worker import kv as worker_kv
+from legato.worker import masking as worker_masking
+from legato.worker import platform as worker_platform
+from legato.worker import secrets as worker_secrets
 from legato.worker import service as worker_service
+from legato.worker import storage as worker_storage
 
 
 class Daemon(Protocol):
@@ -115,6 +122,10 @@ class Engine:
         """Run the executor and the worker while the block runs; stop them after."""
         worker = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
+        bridge = worker_bridge.Bridge(asyncio.get_running_loop())
+        self.executor.options = replace(
+            self.executor.options, platform=executor_platform(self, bridge)
+        )
         daemons: list[Daemon] = [self.executor, worker]
         tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
         self._tasks = tasks
@@ -140,7 +151,8 @@ class Engine:
         on_logs: Callable[[list[protocols.LogEntry]], None] | None = None,
         poll: float = 0.5,
     ) -> Execution:
-        """Follow an execution until it is terminal; report changes and new log lines.
+        """Follow an execution until it ended and its ``afterExecution`` tasks too; report
+        changes and new log lines.
 
         Commits of this process's executor are seen at once (no store read); the store is
         read again every ``poll`` seconds in case another process moves the execution."""
@@ -179,7 +191,7 @@ class Engine:
             if on_update is not None and execution != last:
                 on_update(execution)
             last = execution
-            if execution.state.current.is_terminal:
+            if finished(execution):
                 return execution
             self._check_daemons()
             with contextlib.suppress(TimeoutError):
@@ -201,6 +213,13 @@ class Engine:
         for task in getattr(self, "_tasks", []):
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise EngineError(f"the {task.get_name()} daemon crashed") from task.exception()
+
+
+def finished(execution: Execution) -> bool:
+    """Ended, and no task run still going (``afterExecution`` runs after the end)."""
+    return execution.state.current.is_terminal and all(
+        run.state.current.is_terminal for run in execution.taskRunList
+    )
 
 
 class EngineError(LegatoError):
@@ -270,6 +289,32 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
     )
     stores = engine.stores
     return worker_service.Worker(stores.workers, stores.kv, stores.files, engine.registry, options)
+
+
+def executor_platform(
+    engine: Engine, bridge: worker_bridge.Bridge
+) -> Callable[[Execution], Platform | None]:
+    """Platform functions (kv(), secret(), read(), fileURI()…) for the conditions and values
+    the executor renders (If, Switch, runIf, ForEach values…), bound to each execution."""
+    secrets = worker_secrets.EnvSecrets()
+    stores = engine.stores
+
+    def kv(namespace: str) -> worker_kv.RunKV:
+        return worker_kv.RunKV(stores.kv, bridge, engine.clock, namespace)
+
+    def platform(execution: Execution) -> Platform | None:
+        prefix = uris.execution_prefix(execution.namespace, execution.flowId, execution.id)
+        storage = worker_storage.RunStorage(stores.files, bridge, prefix, execution.namespace)
+        return worker_platform.WorkerPlatform(
+            variables={},
+            storage=storage,
+            kv=kv,
+            secrets=secrets,
+            masker=worker_masking.Masker(),
+            namespace=execution.namespace,
+        )
+
+    return platform
 
 
 @contextlib.asynccontextmanager

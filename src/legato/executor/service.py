@@ -192,6 +192,15 @@ class Executor:
         except LegatoError as error:
             return _failed(execution, now, f"cannot load the flow of the execution: {error}")
         ctx = await self._context(deployed, execution, now)
+        if ctx.platform is None:
+            return self._fold(execution, stored, ctx)
+        # platform functions (kv(), read()…) call the async store back through the event loop:
+        # the step must then run outside the loop's thread
+        return await asyncio.to_thread(self._fold, execution, stored, ctx)
+
+    def _fold(
+        self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
+    ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
         items: list[commands.Command] = []
         lines: list[LogLine] = []
         current = execution
@@ -201,8 +210,9 @@ class Executor:
                 transition = self.options.step(current, event, ctx)
             except Exception as error:
                 LOGGER.exception("executor: step failed for execution %s", current.id)
-                failed, more, why = _failed(current, now, f"internal error while stepping: {error}")
-                return failed, [*items, *more], [*lines, *why]
+                why = f"internal error while stepping: {error}"
+                failed, more, notes = _failed(current, ctx.now, why)
+                return failed, [*items, *more], [*lines, *notes]
             current = transition.execution
             items.extend(transition.commands)
             lines.extend(transition.logs)
