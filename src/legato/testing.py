@@ -73,6 +73,8 @@ class Harness:
         labels: Mapping[str, str] | None = None,
         now: datetime = START,
         registry: PluginRegistry | None = None,
+        envs: Mapping[str, Any] | None = None,
+        globals_: Mapping[str, Any] | None = None,
     ) -> None:
         if isinstance(flow, str):
             flow = parse_flow(flow, registry or default_registry())
@@ -80,6 +82,8 @@ class Harness:
         self.now = now
         self.ids = sequential_ids("r")
         self.running_executions = 0
+        self.envs = dict(envs or {})
+        self.globals_ = dict(globals_ or {})
         self.commands: list[Command] = []
         self.logs: list[LogLine] = []
         self.pending: dict[str, DispatchTask] = {}
@@ -102,6 +106,8 @@ class Harness:
             now=self.now,
             ids=self.ids,
             running_executions=self.running_executions,
+            envs=self.envs,
+            globals_=self.globals_,
         )
 
     def send(self, event: Event) -> Transition:

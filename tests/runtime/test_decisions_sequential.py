@@ -279,3 +279,11 @@ def test_a_second_execution_created_event_changes_nothing() -> None:
     transition = h.start()
     assert transition.execution == before
     assert transition.commands == ()
+
+
+def test_envs_and_globals_from_the_step_context_reach_the_variables() -> None:
+    h = Harness(flow_yaml(log("a")), envs={"region": "eu"}, globals_={"team": "data"})
+    h.start()
+    variables = h.dispatch_of("a").variables
+    assert variables["envs"] == {"region": "eu"}
+    assert variables["globals"] == {"team": "data"}

@@ -43,10 +43,9 @@ def root_run(book: Book, at: datetime) -> TaskRun:
 class Renderer:
     """Builds render variables for task runs of one book, caching execution-wide parts."""
 
-    def __init__(self, book: Book, ctx: StepContext, envs: dict[str, Any] | None = None) -> None:
+    def __init__(self, book: Book, ctx: StepContext) -> None:
         self.book = book
         self.ctx = ctx
-        self.envs = envs or {}
 
     def variables(self, task: Task | None, run: TaskRun | None) -> dict[str, Any]:
         """The render context of ``run`` of ``task`` (of the execution when both are None)."""
@@ -54,7 +53,11 @@ class Renderer:
         execution = self.book.head()
         if task is None or run is None or run.id == ROOT_ID:
             variables = run_variables.execution_variables(
-                self.ctx.flow, execution, envs=self.envs, outputs=outputs
+                self.ctx.flow,
+                execution,
+                envs=self.ctx.envs,
+                globals_=self.ctx.globals_,
+                outputs=outputs,
             )
             variables["tasks"] = states
             return variables
@@ -63,7 +66,8 @@ class Renderer:
             execution,
             task,
             run,
-            envs=self.envs,
+            envs=self.ctx.envs,
+            globals_=self.ctx.globals_,
             outputs=outputs,
             states=states,
             by_id=self.book.runs,

@@ -7,10 +7,10 @@ transition. Given the same execution, event and context it returns the same tran
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from legato.model.execution import Execution
 from legato.runtime.commands import Command
@@ -41,6 +41,10 @@ class StepContext:
     platform: Platform | None = None
     #: executions of this flow currently RUNNING (for the flow's ``concurrency`` limit)
     running_executions: int = 0
+    #: ``envs`` render variable (``ENV_FOO`` → ``foo``, read by the service from the process)
+    envs: Mapping[str, Any] = field(default_factory=dict)
+    #: ``globals`` render variable (configured globals)
+    globals_: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
