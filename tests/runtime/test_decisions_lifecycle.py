@@ -205,3 +205,17 @@ def test_replay_of_a_child_keeps_its_ancestors_linked() -> None:
     seq, a = new.taskRunList
     assert a.parentTaskRunId == seq.id
     assert (seq.state.current, a.state.current) == (S.RESTARTED, S.RESTARTED)
+
+
+def test_restart_of_a_failed_subflow_starts_a_new_child_execution() -> None:
+    from legato.runtime.commands import StartSubflow
+
+    h = started(
+        "- id: sub\n  type: io.kestra.plugin.core.flow.Subflow\n  namespace: o\n  flowId: c"
+    )
+    h.subflow_ended("sub", S.FAILED)
+    assert h.state == S.FAILED
+    h.execution = runtime.restart(h.execution, h.flow, START, h.ids)
+    h.start()
+    assert len(h.commands_of(StartSubflow)) == 2
+    assert h.state_of("sub") == S.RUNNING

@@ -80,6 +80,10 @@ def _start_execution(machine: Machine) -> None:
     machine.mark(None)
 
 
+#: executor-run tasks that a restart runs again from the start (a new child execution)
+_STARTED_AGAIN = (flowable.SubflowStarting, flowable.SubflowsStarting, flowable.ExecutionUpdating)
+
+
 def _resume_restarted(machine: Machine) -> None:
     """Carry on a restarted or replayed execution: RESTARTED task runs run again."""
     machine.book.set_state(StateType.RUNNING, machine.now)
@@ -89,6 +93,8 @@ def _resume_restarted(machine: Machine) -> None:
             machine.fail_run(run, f"task '{run.taskId}' is no longer in the flow")
         elif isinstance(task, flowable.Pausing):
             _resume_run(machine, run, {})
+        elif isinstance(task, _STARTED_AGAIN):
+            starting.start(machine, machine.set_run_state(run, StateType.CREATED), task)
         elif _is_flowable(task):
             machine.set_run_state(run, StateType.RUNNING)
             machine.mark(run.id)
