@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -97,10 +96,12 @@ class EngineOptions:
     stale_after: float = 60.0
 
 
-def memory_settings(settings: config.Settings) -> config.Settings:
-    """``settings`` switched to the in-memory store with files in a fresh temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="legato-"))
-    return replace(settings, database_url=config.MEMORY_URL, storage_path=folder)
+def memory_settings(settings: config.Settings, folder: Path) -> config.Settings:
+    """``settings`` switched to the in-memory store, with files and work folders in
+    ``folder`` (a temporary folder the caller removes)."""
+    return replace(
+        settings, home=folder, database_url=config.MEMORY_URL, storage_path=folder / "storage"
+    )
 
 
 @dataclass

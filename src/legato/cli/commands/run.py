@@ -6,6 +6,7 @@ the flows of ``--flows`` (for subflows) and the flow itself; create the executio
 storage); run an executor and a worker in this process until the execution ends; print a live
 task-run tree on a terminal (a line per change otherwise), then a summary. ``--json`` prints
 the execution in Kestra's JSON instead. Exit status: 0 for SUCCESS or WARNING, 1 otherwise.
+Interrupting (Ctrl-C) kills the execution and waits a few seconds for it to end.
 
 Store: the SQLite database and storage under ``--home`` (default ``LEGATO_HOME``, else
 ``~/.legato``), so executions remain inspectable afterwards; ``--memory`` keeps everything in
@@ -15,8 +16,11 @@ memory (files in a temporary folder) and leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -25,11 +29,13 @@ import typer
 from legato import bootstrap, config
 from legato.cli.commands import flow as flow_commands
 from legato.cli.commands import run_view
-from legato.errors import FlowValidationError, InputError
+from legato.errors import FlowValidationError, InputError, LegatoError
 from legato.model.execution import Execution, StateType
 from legato.services.executions import NewExecution
 
 OK_STATES = (StateType.SUCCESS, StateType.WARNING)
+#: seconds given to a killed execution to end when ``legato run`` is interrupted
+KILL_GRACE = 5.0
 
 
 def parse_inputs(pairs: list[str]) -> dict[str, str]:
@@ -71,20 +77,23 @@ def run(
     settings = config.Settings.from_env()
     if home is not None:
         settings = settings.with_home(home)
-    if memory:
-        settings = bootstrap.memory_settings(settings)
     request = RunRequest(flow_file, given, list(flows or []), as_json)
-    raise typer.Exit(asyncio.run(run_flow(settings, request)))
+    if not memory:
+        raise typer.Exit(asyncio.run(run_flow(settings, request)))
+    with tempfile.TemporaryDirectory(prefix="legato-run-") as folder:
+        settings = bootstrap.memory_settings(settings, Path(folder))
+        status = asyncio.run(run_flow(settings, request))
+    raise typer.Exit(status)
 
 
+@dataclass(frozen=True)
 class RunRequest:
     """What ``legato run`` was asked to do."""
 
-    def __init__(self, flow_file: Path, inputs: dict[str, str], flows: list[Path], as_json: bool):
-        self.flow_file = flow_file
-        self.inputs = inputs
-        self.flows = flows
-        self.as_json = as_json
+    flow_file: Path
+    inputs: dict[str, str]
+    flows: list[Path]
+    as_json: bool
 
 
 async def run_flow(settings: config.Settings, request: RunRequest) -> int:
@@ -103,6 +112,9 @@ async def run_flow(settings: config.Settings, request: RunRequest) -> int:
         except FlowValidationError as error:
             for line in _violations(error):
                 typer.echo(line, err=True)
+            return 1
+        except (OSError, UnicodeDecodeError) as error:
+            typer.echo(f"cannot read a flow of --flows: {error}", err=True)
             return 1
         if len(deployed) != 1:
             typer.echo(f"{request.flow_file}: holds {len(deployed)} flows; run one", err=True)
@@ -124,7 +136,13 @@ async def run_flow(settings: config.Settings, request: RunRequest) -> int:
 async def _follow(engine: bootstrap.Engine, execution: Execution, quiet: bool) -> Execution:
     view = run_view.choose_view(sys.stdout.isatty() and not quiet, quiet)
     async with engine.running():
-        final = await engine.wait(execution.id, on_update=view.update, on_logs=view.logs)
+        try:
+            final = await engine.wait(execution.id, on_update=view.update, on_logs=view.logs)
+        except asyncio.CancelledError:  # Ctrl-C: kill the execution rather than leave it running
+            with contextlib.suppress(LegatoError, TimeoutError):
+                await engine.executions.kill(execution.id)
+                await asyncio.wait_for(engine.wait(execution.id), KILL_GRACE)
+            raise
     view.close(final)
     return final
 
