@@ -117,7 +117,12 @@ class Executor:
         last_busy = clock.now()
         while not self._stopping:
             started = time.perf_counter()
-            processed = await self.run_once()
+            try:
+                processed = await self.run_once()
+            except Exception:  # the store is down: keep the daemon alive, retry after a while
+                LOGGER.exception("executor %s: pass failed", self.options.executor_id)
+                await self.wakeup.wait(self.options.idle_poll)
+                continue
             now = clock.now()
             if processed:
                 last_busy = now
@@ -155,11 +160,33 @@ class Executor:
         for execution, stored in claimed:
             try:
                 await self.process(execution, stored)
-            except Exception:
+            except Exception as error:
                 LOGGER.exception("executor: execution %s could not be committed", execution.id)
-                await self.ports.store.release(self.options.executor_id, [execution.id])
-                raise
+                await self._give_up(execution, stored, error)
         return len(claimed)
+
+    async def _give_up(
+        self, execution: Execution, stored: list[StoredEvent], error: Exception
+    ) -> None:
+        """A transition that cannot be committed fails its execution (consuming the events),
+        so one poisoned execution never blocks the queue; if even that cannot be stored the
+        claim is released and the events are tried again later."""
+        now = self.options.clock.now()
+        why = f"the executor could not store the next state: {error}"
+        failed, items, lines = _failed(execution, now, why)
+        try:
+            writes = await self.effects.apply(failed, items, now)
+            writes.logs.extend(_entry(failed, now, line) for line in lines)
+            await self.ports.store.commit(
+                failed,
+                [event.id for event in stored],
+                events=writes.events,
+                logs=writes.logs,
+                new_executions=writes.new_executions,
+            )
+        except Exception:
+            LOGGER.exception("executor: execution %s could not be failed", execution.id)
+            await self.ports.store.release(self.options.executor_id, [execution.id])
 
     async def process(self, execution: Execution, stored: list[StoredEvent]) -> Execution:
         """Step ``stored`` events of ``execution`` and commit; returns the new execution."""

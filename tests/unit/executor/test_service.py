@@ -7,7 +7,7 @@ from executor_rig import START, Rig
 
 from legato.executor.effects import SUBFLOW_TRIGGER
 from legato.model.execution import Execution, StateType
-from legato.runtime import events
+from legato.runtime import commands, events
 from legato.runtime.step import StepContext, Transition
 from legato.services.executions import CORRELATION_ID
 from legato.store.protocols import NewEvent
@@ -289,3 +289,26 @@ def _with_step(rig: Rig, step):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     return replace(rig.executor.options, step=step)
+
+
+def test_a_transition_that_cannot_be_stored_fails_the_execution(rig: Rig) -> None:
+    def unstorable(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
+        running = execution.model_copy(
+            update={"state": execution.state.with_state(StateType.RUNNING, ctx.now)}
+        )
+        job = commands.DispatchTask(execution.id, "run", 1, {"id": "a"}, {"bad": object()})
+        return Transition(running, (job,))
+
+    async def scenario() -> None:
+        await rig.deploy(TWO_LOGS)
+        execution = await rig.start("two")
+        rig.executor.options = _with_step(rig, unstorable)
+        assert await rig.executor.run_once() == 1
+        final = await rig.get(execution.id)
+        assert final.state.current == StateType.FAILED
+        assert await rig.jobs() == []
+        logs = await rig.store.logs.find(execution.id)
+        assert any("could not store the next state" in entry.message for entry in logs)
+        assert await rig.executor.run_once() == 0
+
+    asyncio.run(scenario())
