@@ -191,7 +191,8 @@ class ExecutorStore(Protocol):
         """Due events grouped by execution, each execution locked for ``executor_id``.
 
         Executions are returned in the order of their oldest due event, events in insertion
-        order. A lock older than ``LOCK_TIMEOUT`` (its executor died) no longer holds."""
+        order. A lock older than ``LOCK_TIMEOUT`` (its executor died) no longer holds (adapters
+        may notice it up to a quarter of ``LOCK_TIMEOUT`` later)."""
         ...
 
     async def commit(

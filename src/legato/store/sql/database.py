@@ -44,6 +44,21 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._write, work)
 
+    async def write_when(
+        self, check: Callable[[sa.Connection], bool], work: Callable[[sa.Connection], T], default: T
+    ) -> T:
+        """``write(work)`` when ``check`` (run first, in a read transaction) finds something to
+        do, else ``default``: idle polls then never take SQLite's write lock. On PostgreSQL the
+        check would only add round trips, so ``work`` runs directly."""
+
+        def guarded() -> T:
+            if self.is_sqlite and not self._read(check):
+                return default
+            return self._write(work)
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, guarded)
+
     async def read(self, work: Callable[[sa.Connection], T]) -> T:
         """``work`` on a connection that writes nothing."""
         loop = asyncio.get_running_loop()

@@ -35,6 +35,12 @@ CANDIDATES = (
     .limit(sa.bindparam("limit"))
 )
 
+ANY_CANDIDATE = (
+    sa.select(executor_events.c.id)
+    .where(_DUE, executor_events.c.execution_id.not_in(sa.select(execution_locks.c.execution_id)))
+    .limit(1)
+)
+
 DUE_EVENTS = (
     sa.select(executor_events)
     .where(executor_events.c.execution_id.in_(sa.bindparam("ids", expanding=True)), _DUE)
@@ -69,6 +75,8 @@ FREE_JOBS = (
     .limit(sa.bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
+
+ANY_FREE_JOB = sa.select(worker_jobs.c.seq).where(worker_jobs.c.claimed_by.is_(None)).limit(1)
 
 CLAIM_JOBS = (
     worker_jobs.update()
