@@ -166,9 +166,9 @@ class Effects:
             return
         writes.new_executions.append(child)
         writes.events.append(execution_services.created_event(child))
-        if not command.wait:
-            started = events.SubflowFinished(run.id, child.id, StateType.CREATED)
-            writes.events.append(event(parent.id, started))
+        # the parent learns the child's id at once (its ``executionId`` output, kill cascade)
+        started = events.SubflowFinished(run.id, child.id, StateType.CREATED)
+        writes.events.append(event(parent.id, started))
 
     async def _ended(self, execution: Execution, state: StateType, writes: Writes) -> None:
         parent_event = _parent_notification(execution, state)
