@@ -754,3 +754,30 @@ def test_set_and_unset_variables_refuse_conflicts(
     else:
         assert h.state_of(failed) == S.FAILED
         assert h.state == S.FAILED
+
+
+@pytest.mark.parametrize(("limit", "first_wave"), [(1, 1), (2, 2), (0, 3)])
+def test_foreach_of_several_tasks_keeps_each_value_in_order_within_the_limit(
+    limit: int, first_wave: int
+) -> None:
+    body = (
+        "    - id: tag\n      type: io.kestra.plugin.core.execution.Labels\n"
+        '      labels:\n        seen: "{{ taskrun.value }}"\n' + children("one", "two")
+    )
+    h = started(foreach('["x", "y", "z"]', limit, body))
+    assert (
+        sorted(h.execution.task_run(c.task_run_id).taskId for c in h.pending.values())
+        == ["one"] * first_wave
+    )
+    assert len(h.runs("tag")) == first_wave
+    h.finish("one", value="x")
+    assert h.run_of("two", "x").iteration == 2
+    h.run_to_end()
+    assert h.state == S.SUCCESS
+    for task_id in ("tag", "one", "two"):
+        assert sorted(r.value or "" for r in h.runs(task_id)) == ["x", "y", "z"]
+    h2 = started(foreach('["x", "y"]', limit, children("one", "two")))
+    h2.finish("one", S.FAILED, value="x")
+    h2.run_to_end()
+    assert "two" not in h2.task_ids()
+    assert h2.state_of("each") == S.FAILED

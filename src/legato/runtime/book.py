@@ -66,6 +66,8 @@ class Book:
     counts: dict[tuple[str | None, str], dict[StateType, int]] = field(default_factory=dict)
     #: containers shared with the cached book of the previous step (copied before a change)
     _shared: set[int] = field(default_factory=set)
+    #: ids of the task runs added or moved to another state during this step, per parent id
+    moved: dict[str | None, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, execution: Execution) -> Book:
@@ -102,6 +104,7 @@ class Book:
         self.changed = False
         self._frozen = None
         self._shared = set()
+        self.moved = {}
         _BOOKS[execution.id] = self
 
     def _own_children(self, parent: str | None) -> list[str]:
@@ -156,8 +159,13 @@ class Book:
         states = run_variables.put_copy(states, run.taskId, path, leaf)
         self.trees = (outputs, states)
 
+    def moved_children(self, parent_id: str | None) -> list[TaskRun]:
+        """Children of ``parent_id`` added or moved to another state during this step."""
+        return [self.runs[i] for i in self.moved.get(parent_id, ())]
+
     def add(self, run: TaskRun) -> None:
         """Append a new task run."""
+        self.moved.setdefault(run.parentTaskRunId, []).append(run.id)
         self._index(run)
         self._update_trees(run)
         self.changed = True
@@ -168,6 +176,7 @@ class Book:
         old = self.runs[run.id]
         self.runs[run.id] = run
         if old.state.current != run.state.current:
+            self.moved.setdefault(run.parentTaskRunId, []).append(run.id)
             self._count(old, -1)
             self._count(run, 1)
             self._update_trees(run)

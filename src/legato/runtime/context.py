@@ -145,6 +145,9 @@ class FlowableView:
     ) -> TaskRun | None:
         return self._book.child(self._parent_id, task_id, value, iteration)
 
+    def moved_children(self) -> Sequence[TaskRun]:
+        return self._book.moved_children(self._parent_id)
+
     def child_states(self, task_id: str) -> Mapping[StateType, int]:
         return self._book.child_states(self._parent_id, task_id)
 

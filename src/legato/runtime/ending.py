@@ -3,7 +3,7 @@
 Invariants:
 
 * The flow's ``tasks`` / ``errors`` / ``finally`` lists follow the same rules as a Sequential
-  (``sdk.flowable.sequence_decision``); the final state is the worst state of ``tasks`` only.
+  (``sdk.flowable_utils.sequence_decision``); the final state is the worst state of ``tasks`` only.
   A failing ``finally`` task does not change it: Kestra's ``guessFinalState`` reads the
   ``tasks`` branch only, and we follow it.
 * ``afterExecution`` runs once the execution has ended (its state and ``ExecutionEnded`` come
@@ -23,7 +23,7 @@ from legato.model.execution import StateType, TaskRun
 from legato.runtime.commands import ExecutionEnded, ScheduleTimer
 from legato.runtime.context import FlowableView, root_run
 from legato.runtime.events import TimerFired
-from legato.sdk import flowable
+from legato.sdk import flowable, flowable_utils
 
 if TYPE_CHECKING:
     from legato.runtime.machine import Machine
@@ -40,7 +40,9 @@ def evaluate_root(machine: Machine) -> None:
         return
     view = FlowableView(book, machine.renderer, None, root_run(book, machine.now))
     if not book.current.is_terminal:
-        nexts, final = flowable.sequence_decision(view, flow.tasks, flow.errors, flow.finally_)
+        nexts, final = flowable_utils.sequence_decision(
+            view, flow.tasks, flow.errors, flow.finally_
+        )
         if nexts:
             machine.start_runs(None, nexts)
             return
@@ -49,7 +51,7 @@ def evaluate_root(machine: Machine) -> None:
         end_execution(machine, final)
     if _runs_after_execution(machine):
         after = flowable.Branch(flowable.enabled(flow.afterExecution))
-        machine.start_runs(None, flowable.sequential_next(view, after))
+        machine.start_runs(None, flowable_utils.sequential_next(view, after))
 
 
 def _runs_after_execution(machine: Machine) -> bool:

@@ -11,8 +11,8 @@ Invariants:
 * A child is identified by ``(task id, value, iteration)`` under its parent task run;
   ``decide`` never returns a child that already has a task run. Only loops give values.
 * The state rule is Kestra's: the worst state of the ``tasks`` branch (KILLED > FAILED > WARNING
-  > PAUSED > SUCCESS); ``errors`` and ``finally`` never decide it. ``errors`` run when the
-  ``tasks`` branch failed; ``finally`` runs after ``tasks`` (and ``errors``) ended.
+  > PAUSED > SUCCESS); ``errors`` and ``finally`` never decide it. The helpers flowables are
+  built from (Kestra's FlowableUtils) are in ``legato.sdk.flowable_utils``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from typing import Any, Protocol, runtime_checkable
 from legato.model.execution import SEVERITY, StateType, TaskRun
 from legato.model.tasks import Task
 
-_FAILED = frozenset({StateType.FAILED, StateType.KILLED, StateType.CANCELLED})
+#: states that stop a task list (a failure)
+FAILED_STATES = frozenset({StateType.FAILED, StateType.KILLED, StateType.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class FlowableContext(Protocol):
 
     def child_states(self, task_id: str) -> Mapping[StateType, int]:
         """How many child task runs of ``task_id`` are in each state (O(1))."""
+        ...
+
+    def moved_children(self) -> Sequence[TaskRun]:
+        """The children created or moved to another state since the runtime last started
+        deciding (every such change makes the runtime ask the flowable again)."""
         ...
 
     def render(self, source: Any, extra: Mapping[str, Any] | None = None) -> Any:
@@ -252,186 +258,6 @@ class Branch:
 def enabled(tasks: Sequence[Task] | None) -> list[Task]:
     """The tasks that are not ``disabled``."""
     return [t for t in tasks or () if not t.disabled]
-
-
-def branch_runs(ctx: FlowableContext, branch: Branch) -> list[TaskRun | None]:
-    """The child task run of each task of ``branch`` (None when not created yet)."""
-    return [
-        ctx.child(t.id, branch.value, branch.iteration_of(i)) for i, t in enumerate(branch.tasks)
-    ]
-
-
-def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
-    """``(k, run of task k-1)``: a sequential list creates its runs in order, so the first ``k``
-    tasks have a run and the others none; found by bisection in O(log n) lookups."""
-    tasks = branch.tasks
-
-    def run_of(index: int) -> TaskRun | None:
-        return ctx.child(tasks[index].id, branch.value, branch.iteration_of(index))
-
-    last = run_of(len(tasks) - 1)
-    if last is not None:
-        return len(tasks), last
-    low, high = 0, len(tasks) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if run_of(middle) is None:
-            high = middle
-        else:
-            low = middle + 1
-    return low, (run_of(low - 1) if low else None)
-
-
-def sequential_next(ctx: FlowableContext, branch: Branch) -> list[NextRun]:
-    """The next task of a sequential list: the first one without a run, once every earlier one
-    ended without failing."""
-    if not branch.tasks:
-        return []
-    created, last = _prefix(ctx, branch)
-    if created == len(branch.tasks):
-        return []
-    if last is not None and (not last.state.current.is_terminal or last.state.current in _FAILED):
-        return []
-    return [NextRun(branch.tasks[created], branch.value, branch.iteration_of(created))]
-
-
-def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType]:
-    """``(done, worst state)`` of a sequential list: done when every task ended, or when one
-    failed (a failure stops the list). The state is only meaningful once done."""
-    if not branch.tasks:
-        return True, StateType.SUCCESS
-    created, last = _prefix(ctx, branch)
-    if last is None or not last.state.current.is_terminal:
-        return False, StateType.SUCCESS
-    if created < len(branch.tasks) and last.state.current not in _FAILED:
-        return False, StateType.SUCCESS
-    prefix = Branch(branch.tasks[:created], branch.value, branch.iteration, branch.step)
-    runs = branch_runs(ctx, prefix)
-    return True, worst([r.state.current for r in runs if r is not None])
-
-
-def branches_next(ctx: FlowableContext, branches: Sequence[Branch], limit: int) -> list[NextRun]:
-    """Next runs of branches run side by side, at most ``limit`` branches in progress (0 = no
-    limit); no new branch starts after one failed."""
-    nexts: list[NextRun] = []
-    busy = 0
-    failed = False
-    for branch in branches:
-        runs = branch_runs(ctx, branch)
-        if runs and runs[0] is None:
-            if failed or (limit and busy >= limit):
-                break
-            busy += 1
-            nexts.append(NextRun(branch.tasks[0], branch.value, branch.iteration))
-            continue
-        done, state = branch_status(ctx, branch)
-        failed = failed or state in _FAILED
-        if not done:
-            busy += 1
-            nexts.extend(sequential_next(ctx, branch))
-    return nexts
-
-
-def branches_status(ctx: FlowableContext, branches: Sequence[Branch]) -> tuple[bool, StateType]:
-    """``(done, worst state)`` of branches run side by side: done when every started branch is
-    done and either all started or one failed."""
-    states: list[StateType] = []
-    all_started = True
-    all_done = True
-    for branch in branches:
-        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration_of(0)) is None:
-            all_started = False
-            continue
-        done, state = branch_status(ctx, branch)
-        states.append(state)
-        all_done = all_done and done
-    state = worst(states)
-    return all_done and (all_started or state in _FAILED), state
-
-
-def with_handlers(
-    ctx: FlowableContext,
-    main: tuple[bool, StateType, list[NextRun]],
-    errors: Sequence[Task] | None,
-    finally_: Sequence[Task] | None,
-) -> tuple[list[NextRun], StateType | None]:
-    """Chain ``errors`` (when the main branch failed) and ``finally`` after a main branch given
-    as ``(done, state, next runs)``; returns the runs to create and the final state when done."""
-    done, state, nexts = main
-    if not done:
-        return nexts, None
-    if state in _FAILED and enabled(errors):
-        handler = Branch(enabled(errors))
-        handled, _ = branch_status(ctx, handler)
-        if not handled:
-            return sequential_next(ctx, handler), None
-    tail = Branch(enabled(finally_))
-    if tail.tasks:
-        ended, _ = branch_status(ctx, tail)
-        if not ended:
-            return sequential_next(ctx, tail), None
-    return [], state
-
-
-def sequence_decision(
-    ctx: FlowableContext,
-    tasks: Sequence[Task],
-    errors: Sequence[Task] | None = None,
-    finally_: Sequence[Task] | None = None,
-) -> tuple[list[NextRun], StateType | None]:
-    """Kestra's ``resolveSequentialNexts`` + ``resolveState`` for a plain task list: the runs to
-    create and, when everything ended, the state. Children carry no loop value of their own
-    (Kestra's ``resolveTasks``): outputs of tasks inside a loop are nested by their ancestors'
-    values, and the value is read as ``parent.taskrun.value``."""
-    branch = Branch(enabled(tasks))
-    if not branch.tasks:
-        return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
-    done, state = branch_status(ctx, branch)
-    nexts = [] if done else sequential_next(ctx, branch)
-    return with_handlers(ctx, (done, state, nexts), errors, finally_)
-
-
-def concurrent_decision(
-    ctx: FlowableContext,
-    branches: Sequence[Branch],
-    limit: int,
-    errors: Sequence[Task] | None = None,
-    finally_: Sequence[Task] | None = None,
-) -> tuple[list[NextRun], StateType | None]:
-    """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach)."""
-    kept = [b for b in branches if b.tasks]
-    if not kept:
-        return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
-    if _one_task(kept):
-        return with_handlers(ctx, _single_task_branches(ctx, kept, limit), errors, finally_)
-    done, state = branches_status(ctx, kept)
-    nexts = [] if done else branches_next(ctx, kept, limit)
-    return with_handlers(ctx, (done, state, nexts), errors, finally_)
-
-
-def _one_task(branches: Sequence[Branch]) -> bool:
-    first = branches[0].tasks
-    return len(first) == 1 and all(len(b.tasks) == 1 and b.tasks[0] is first[0] for b in branches)
-
-
-def _single_task_branches(
-    ctx: FlowableContext, branches: Sequence[Branch], limit: int
-) -> tuple[bool, StateType, list[NextRun]]:
-    """The loop of one task over many values, from state counts: branches start in order, so
-    the first ``started`` ones exist. O(1) plus the runs created."""
-    task = branches[0].tasks[0]
-    counts = ctx.child_states(task.id)
-    started = sum(counts.values())
-    active = sum(n for state, n in counts.items() if not state.is_terminal)
-    failed = any(counts.get(state) for state in _FAILED)
-    state = worst([s for s, n in counts.items() if n and s.is_terminal])
-    nexts: list[NextRun] = []
-    if not failed:
-        room = len(branches) - started if not limit else max(limit - active, 0)
-        for branch in branches[started : started + room]:
-            nexts.append(NextRun(task, branch.value, branch.iteration))
-    done = not nexts and active == 0 and (failed or started == len(branches))
-    return done, state, nexts
 
 
 def apply_allowances(task: Task, state: StateType) -> StateType:

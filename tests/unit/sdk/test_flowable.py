@@ -10,7 +10,7 @@ import pytest
 
 from legato.model.execution import State, StateType, TaskRun
 from legato.plugins.core.log import Log
-from legato.sdk import flowable
+from legato.sdk import flowable, flowable_utils
 from legato.testing import START
 
 S = StateType
@@ -89,18 +89,21 @@ def test_value_text_is_what_taskrun_value_holds(value: Any, text: str) -> None:
 
 def test_sequential_next_waits_stops_and_finishes() -> None:
     branch = flowable.Branch([log("a"), log("b")])
-    assert [n.task.id for n in flowable.sequential_next(FakeContext(), branch)] == ["a"]
-    assert flowable.sequential_next(FakeContext(run("a", S.RUNNING)), branch) == []
-    assert flowable.sequential_next(FakeContext(run("a", S.FAILED)), branch) == []
+    assert [n.task.id for n in flowable_utils.sequential_next(FakeContext(), branch)] == ["a"]
+    assert flowable_utils.sequential_next(FakeContext(run("a", S.RUNNING)), branch) == []
+    assert flowable_utils.sequential_next(FakeContext(run("a", S.FAILED)), branch) == []
     done = FakeContext(run("a", S.SUCCESS), run("b", S.SUCCESS))
-    assert flowable.sequential_next(done, branch) == []
-    assert flowable.branch_status(done, branch) == (True, S.SUCCESS)
+    assert flowable_utils.sequential_next(done, branch) == []
+    assert flowable_utils.branch_status(done, branch) == (True, S.SUCCESS)
 
 
 def test_branch_status_of_a_stopped_list_is_done_and_failed() -> None:
     branch = flowable.Branch([log("a"), log("b")])
-    assert flowable.branch_status(FakeContext(run("a", S.FAILED)), branch) == (True, S.FAILED)
-    assert flowable.branch_status(FakeContext(run("a", S.RUNNING)), branch) == (False, S.SUCCESS)
+    assert flowable_utils.branch_status(FakeContext(run("a", S.FAILED)), branch) == (True, S.FAILED)
+    assert flowable_utils.branch_status(FakeContext(run("a", S.RUNNING)), branch) == (
+        False,
+        S.SUCCESS,
+    )
 
 
 def test_enabled_drops_disabled_tasks() -> None:
@@ -125,7 +128,7 @@ def test_concurrent_branches_of_several_tasks_respect_the_limit() -> None:
     tasks = [log("a"), log("b")]
     branches = [flowable.Branch(tasks, v) for v in ("x", "y", "z")]
     ctx = FakeContext(run("a", S.SUCCESS, "x"))
-    nexts, state = flowable.concurrent_decision(ctx, branches, 2)
+    nexts, state = flowable_utils.concurrent_decision(ctx, branches, 2)
     assert [(n.task.id, n.value) for n in nexts] == [("b", "x"), ("a", "y")]
     assert state is None
 
@@ -143,8 +146,8 @@ def test_loop_values_accepts_lists_json_text_and_maps_and_rejects_the_rest() -> 
 
 def test_an_empty_list_is_done_at_once_and_has_nothing_next() -> None:
     empty = flowable.Branch([])
-    assert flowable.sequential_next(FakeContext(), empty) == []
-    assert flowable.branch_status(FakeContext(), empty) == (True, S.SUCCESS)
+    assert flowable_utils.sequential_next(FakeContext(), empty) == []
+    assert flowable_utils.branch_status(FakeContext(), empty) == (True, S.SUCCESS)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from legato.model.execution import StateType
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
 from legato.sdk import Tasks, plugin
-from legato.sdk.flowable import FlowableContext, NextRun, sequence_decision, value_text
+from legato.sdk.flowable import FlowableContext, NextRun, value_text
+from legato.sdk.flowable_utils import sequence_decision
 
 _FALSY = frozenset({"false", "0", "-0", ""})
 

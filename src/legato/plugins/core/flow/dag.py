@@ -17,7 +17,8 @@ from legato.model.property import Dyn
 from legato.model.violations import PropertyError
 from legato.plugins.core.flow.base import BranchingTask
 from legato.sdk import AnyTask, plugin
-from legato.sdk.flowable import FlowableContext, NextRun, with_handlers, worst
+from legato.sdk.flowable import FlowableContext, NextRun, worst
+from legato.sdk.flowable_utils import with_handlers
 
 _PASSED = frozenset({StateType.SUCCESS, StateType.WARNING, StateType.SKIPPED})
 _FAILED = frozenset({StateType.FAILED, StateType.KILLED, StateType.CANCELLED})

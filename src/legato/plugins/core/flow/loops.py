@@ -25,13 +25,15 @@ from legato.sdk.flowable import (
     Branch,
     FlowableContext,
     NextRun,
-    branch_status,
-    concurrent_decision,
     enabled,
     flag,
     loop_values,
-    sequential_next,
     value_text,
+)
+from legato.sdk.flowable_utils import (
+    branch_status,
+    concurrent_decision,
+    sequential_next,
     with_handlers,
 )
 

@@ -20,7 +20,8 @@ from legato.model.property import Duration, Dyn, parse_duration
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import note_deprecation
 from legato.sdk import RunnableTask, Tasks, plugin
-from legato.sdk.flowable import FlowableContext, NextRun, PausePlan, sequence_decision
+from legato.sdk.flowable import FlowableContext, NextRun, PausePlan
+from legato.sdk.flowable_utils import sequence_decision
 from legato.sdk.run_context import RunContext, TaskError
 
 

@@ -13,14 +13,8 @@ from legato.model.property import Dyn
 from legato.plugins.core.flow.base import BranchingTask
 from legato.plugins.core.values import NonEmptyTasks
 from legato.sdk import plugin
-from legato.sdk.flowable import (
-    Branch,
-    FlowableContext,
-    NextRun,
-    concurrent_decision,
-    enabled,
-    sequence_decision,
-)
+from legato.sdk.flowable import Branch, FlowableContext, NextRun, enabled
+from legato.sdk.flowable_utils import concurrent_decision, sequence_decision
 
 
 @plugin(

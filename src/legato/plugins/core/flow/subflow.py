@@ -26,13 +26,8 @@ from legato.plugins.core import values
 from legato.plugins.core.flow.base import BranchingTask, render_labels
 from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import FlowableTask, Task, plugin
-from legato.sdk.flowable import (
-    FlowableContext,
-    NextRun,
-    SubflowRequest,
-    flag,
-    sequence_decision,
-)
+from legato.sdk.flowable import FlowableContext, NextRun, SubflowRequest, flag
+from legato.sdk.flowable_utils import sequence_decision
 
 RestartBehavior = Literal["RETRY_FAILED", "NEW_EXECUTION"]
 
