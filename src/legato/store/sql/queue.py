@@ -75,11 +75,8 @@ class SqlExecutorStore:
     ) -> list[tuple[Execution, list[StoredEvent]]]:
         def claim(conn: sa.Connection) -> list[tuple[str, str, list[StoredEvent]]]:
             conn.execute(sql.DELETE_STALE_LOCKS, {"cutoff": now - LOCK_TIMEOUT})
-            ids = sorted(set(conn.execute(sql.CANDIDATES, {"now": now, "limit": limit}).scalars()))
-            if not ids:
-                return []
-            rows = [{"execution_id": i, "executor_id": executor_id, "locked_at": now} for i in ids]
-            locked = list(conn.execute(self._sql.lock, rows).scalars())
+            params = {"now": now, "limit": limit, "executor": executor_id}
+            locked = list(conn.execute(self._sql.lock, params).scalars())
             return _load(conn, locked, now) if locked else []
 
         def due(conn: sa.Connection) -> bool:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from legato.store.sql.schema import (
+    UTCDateTime,
     execution_locks,
     executions,
     executor_events,
@@ -105,8 +106,22 @@ class DialectStatements:
 def dialect_statements(dialect: str) -> DialectStatements:
     """Prebuilt upserts for ``dialect`` (``sqlite`` or ``postgresql``)."""
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    # one statement picks the executions of the oldest due events and locks them; rows are
+    # inserted in id order so two PostgreSQL claimers cannot deadlock on each other's rows
+    candidates = CANDIDATES.subquery()
+    chosen = (
+        sa.select(
+            candidates.c.execution_id,
+            sa.bindparam("executor", type_=sa.String()),
+            sa.bindparam("now", type_=UTCDateTime()),
+        )
+        .distinct()
+        .where(sa.true())  # SQLite reads "SELECT … ON CONFLICT" ambiguously without a WHERE
+        .order_by(candidates.c.execution_id)
+    )
     lock = (
         insert(execution_locks)
+        .from_select(["execution_id", "executor_id", "locked_at"], chosen)
         .on_conflict_do_nothing(index_elements=["execution_id"])
         .returning(execution_locks.c.execution_id)
     )
