@@ -179,7 +179,8 @@ def _retry(machine: Machine, run: TaskRun, plan: retries.RetryPlan) -> None:
         ending.end_execution(machine, StateType.RETRIED, render_outputs=False)
         return
     machine.set_run_state(run, StateType.RETRYING)
-    machine.book.set_state(StateType.RETRYING, machine.now)
+    if machine.book.current == StateType.RUNNING:
+        machine.book.set_state(StateType.RETRYING, machine.now)
     machine.commands.append(ScheduleTimer(plan.at, TimerFired("retry", run.id)))
 
 
@@ -228,8 +229,6 @@ def _resume_run(machine: Machine, run: TaskRun, inputs: dict[str, Any]) -> None:
 
 def _unpause_execution(machine: Machine, via: StateType) -> None:
     book = machine.book
-    if book.current != StateType.PAUSED:
-        return
     if any(r.state.current == StateType.PAUSED for r in book.active()):
         return
     book.set_state(via, machine.now)

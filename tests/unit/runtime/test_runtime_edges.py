@@ -261,7 +261,7 @@ def test_harness_reports_missing_runs_and_runaway_loops() -> None:
         h.run_to_end(max_events=0)
 
 
-def test_a_pause_ending_while_the_execution_retries_leaves_the_retry_state() -> None:
+def test_a_pause_ending_while_a_task_waits_for_its_retry() -> None:
     h = Harness(
         flow(
             "  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n"
@@ -274,11 +274,14 @@ def test_a_pause_ending_while_the_execution_retries_leaves_the_retry_state() -> 
     )
     h.start()
     h.finish("a", S.FAILED)
-    assert h.state == S.RETRYING
+    assert h.state == S.PAUSED
     h.advance(5)
     h.fire_timers()
     assert h.state_of("p") == S.SUCCESS
-    assert h.state == S.RETRYING
+    assert h.state == S.RUNNING
+    assert h.state_of("a") == S.RETRYING
+    h.run_to_end()
+    assert h.state == S.SUCCESS
 
 
 def test_foreach_over_nothing_succeeds_and_mixed_values_render_item_by_item() -> None:
@@ -347,3 +350,24 @@ def test_flowable_view_renders_with_extra_variables() -> None:
         == "5-v"
     )
     assert view.render("{{ inputs.n }}") == 1
+
+
+def test_a_retry_while_paused_keeps_the_execution_paused_and_resumable() -> None:
+    h = Harness(
+        flow(
+            "  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n"
+            "      - id: p\n        type: io.kestra.plugin.core.flow.Pause\n"
+            "      - id: a\n        type: io.kestra.plugin.core.log.Log\n        message: hi\n"
+            "        retry:\n          type: constant\n          interval: PT1M\n"
+            "          maxAttempts: 2"
+        )
+    )
+    h.start()
+    assert h.state == S.PAUSED
+    h.finish("a", S.FAILED)
+    assert h.state_of("a") == S.RETRYING
+    assert h.state == S.PAUSED
+    h.resume()
+    assert h.state_of("p") == S.SUCCESS
+    h.run_to_end()
+    assert h.state == S.SUCCESS
