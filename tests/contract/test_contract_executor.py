@@ -203,3 +203,30 @@ async def test_a_claim_sees_what_another_executor_committed(backend: Backend) ->
     await other.executor.commit(paused, [ev.id for ev in events], events=[event("e1", "C")])
     [(again, _)] = await store.executor.claim_events("x1", at(2))
     assert again == paused
+
+
+async def test_racing_executors_consume_every_event_exactly_once(backend: Backend) -> None:
+    stores = [backend.store, await backend.another()]
+    for number in range(8):
+        name = f"e{number}"
+        events = [event(name, f"{name}-{n}") for n in range(4)]
+        await stores[0].executions.create(execution(name), events)
+    consumed: list[str] = []
+    holding: set[str] = set()
+
+    async def executor(store: Store, name: str) -> None:
+        idle = 0
+        while idle < 3:
+            claimed = await store.executor.claim_events(name, START, limit=3)
+            idle = 0 if claimed else idle + 1
+            for current, events in claimed:
+                assert current.id not in holding, f"{current.id} claimed twice at once"
+                holding.add(current.id)
+                await asyncio.sleep(0)
+                consumed.extend(ev.payload["event"] for ev in events)
+                await store.executor.commit(current, [ev.id for ev in events])
+                holding.discard(current.id)
+
+    await asyncio.gather(executor(stores[0], "x1"), executor(stores[1], "x2"))
+    expected = [f"e{number}-{n}" for number in range(8) for n in range(4)]
+    assert sorted(consumed) == sorted(expected)
