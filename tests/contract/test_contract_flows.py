@@ -59,18 +59,21 @@ async def test_list_shows_latest_revisions_of_a_namespace_and_its_children(store
     await store.flows.save("company.team", "b", V2)
     await store.flows.save("company.team.sub", "a", V1)
     await store.flows.save("companyx", "other", V1)
+    await store.flows.save("company.team", "B", V1)
     await store.flows.save("company.team", "gone", V1)
     await store.flows.delete("company.team", "gone")
     listed = await store.flows.list("company.team")
     assert [(r.namespace, r.id, r.revision) for r in listed] == [
+        ("company.team", "B", 1),
         ("company.team", "b", 2),
         ("company.team.sub", "a", 1),
     ]
     everything = await store.flows.list()
     assert [(r.namespace, r.id) for r in everything] == [
         ("company", "root"),
+        ("company.team", "B"),
         ("company.team", "b"),
         ("company.team.sub", "a"),
         ("companyx", "other"),
     ]
-    assert [r.id for r in await store.flows.list("company")] == ["root", "b", "a"]
+    assert [r.id for r in await store.flows.list("company")] == ["root", "B", "b", "a"]

@@ -102,11 +102,11 @@ async def test_kv_expired_entries_are_absent_and_deleted_when_read(store: Store)
 
 
 async def test_kv_list_by_namespace_and_prefix(store: Store) -> None:
-    for key in ("b.two", "a.one", "b.one", "b_x"):
+    for key in ("b.two", "a.one", "b.one", "b_x", "B", "Z9"):
         await store.kv.put(_entry(key, key))
     await store.kv.put(KVEntry("company.team.sub", "b.sub", 1, "NUMBER", START, START))
     listed = await store.kv.list("company.team", START)
-    assert [e.key for e in listed] == ["a.one", "b.one", "b.two", "b_x"]
+    assert [e.key for e in listed] == ["B", "Z9", "a.one", "b.one", "b.two", "b_x"]
     assert [e.key for e in await store.kv.list("company.team", START, prefix="b.")] == [
         "b.one",
         "b.two",

@@ -74,6 +74,10 @@ class Database:
         with self.engine.connect() as conn:
             return work(conn)
 
+    def by_code_point(self, column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+        """``column`` ordered by code point in every dialect (as Python sorts strings)."""
+        return column if self.is_sqlite else column.collate("C")
+
     def insert(self, table: sa.Table) -> Any:
         """An INSERT supporting ``on_conflict_do_update``/``do_nothing`` in this dialect."""
         return sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)

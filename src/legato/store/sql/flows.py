@@ -93,7 +93,7 @@ class SqlFlows:
                 ),
             )
             .where(flows.c.deleted.is_(False))
-            .order_by(flows.c.namespace, flows.c.id)
+            .order_by(self._db.by_code_point(flows.c.namespace), self._db.by_code_point(flows.c.id))
         )
         if namespace is not None:
             query = query.where(

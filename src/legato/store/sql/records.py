@@ -208,5 +208,5 @@ class SqlKV:
         )
         if prefix:
             query = query.where(kv.c.key.startswith(prefix, autoescape=True))
-        query = query.order_by(kv.c.key)
+        query = query.order_by(self._db.by_code_point(kv.c.key))
         return await self._db.read(lambda conn: [_kv_entry(r) for r in conn.execute(query)])
