@@ -29,7 +29,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -155,7 +155,7 @@ def load_document(
         return BrokenDocument((_syntax_violation(error, offset, file),), text, offset + 1, file)
     finally:
         loader.dispose()
-    if root is None or (isinstance(root, ScalarNode) and root.value == "" and not root.style):
+    if root is None or (_is(root, ScalarNode) and root.value == "" and not root.style):
         return None
     builder = _Builder(offset)
     try:
@@ -179,6 +179,21 @@ def _syntax_violation(error: yaml.YAMLError, offset: int, file: str | None) -> V
     else:  # pragma: no cover - libyaml raises marked errors
         message = f"invalid YAML: {error}"
     return Violation("", message, line, column, file)
+
+
+_N = TypeVar("_N", bound=Node)
+_KINDS: dict[type[Node], str] = {
+    ScalarNode: "scalar",
+    SequenceNode: "sequence",
+    MappingNode: "mapping",
+}
+
+
+def _is(node: Node, kind: type[_N]) -> TypeGuard[_N]:
+    """Node kind by its ``id`` ('scalar', 'sequence', 'mapping'), not by class identity: under
+    some import hooks (coverage with ``--source``) libyaml builds nodes whose classes are not the
+    ones imported here, and their tags come back unresolved."""
+    return bool(getattr(node, "id", None) == _KINDS[kind])
 
 
 class _NodeError(Exception):
@@ -245,16 +260,17 @@ class _Builder:
         if self.count > MAX_NODES:
             message = f"the document expands to more than {MAX_NODES} values"
             raise _NodeError(message, self.where(node))
-        if isinstance(node, ScalarNode):
+        if _is(node, ScalarNode):
             return self.scalar(node)
         if id(node) in self.active:
             raise _NodeError("an alias refers to a node that contains it", self.where(node))
         self.active.add(id(node))
         try:
-            if isinstance(node, SequenceNode):
+            if _is(node, SequenceNode):
                 return self.sequence(node, loc)
-            assert isinstance(node, MappingNode)
-            return self.mapping(node, loc)
+            if _is(node, MappingNode):
+                return self.mapping(node, loc)
+            raise _NodeError(f"unexpected YAML node {node!r}", self.where(node))  # pragma: no cover
         finally:
             self.active.discard(id(node))
 
@@ -264,7 +280,7 @@ class _Builder:
 
     def scalar(self, node: ScalarNode) -> Any:
         value = str(node.value)
-        if node.tag != _UNTAGGED:
+        if node.tag not in (_UNTAGGED, None):
             convert = _TAGGED.get(node.tag)
             if convert is None:
                 return value
@@ -289,7 +305,7 @@ class _Builder:
         result: dict[str, Any] = {}
         merges: list[Node] = []
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
+            if _is(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
                 merges.append(value_node)
                 continue
             name = self.key(key_node)
@@ -307,8 +323,8 @@ class _Builder:
     def merged(self, node: Node) -> dict[str, Any]:
         """The keys a ``<<`` value brings: one mapping, or several (earlier ones win)."""
         result: dict[str, Any] = {}
-        for source in node.value if isinstance(node, SequenceNode) else [node]:
-            if not isinstance(source, MappingNode):
+        for source in node.value if _is(node, SequenceNode) else [node]:
+            if not _is(source, MappingNode):
                 message = "a merge key '<<' needs a mapping or a list of mappings"
                 raise _NodeError(message, self.where(source))
             for key, value in self.build(source, None).items():
