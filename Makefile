@@ -9,8 +9,15 @@ setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --all-groups --quiet
 
+# The example flows that need nothing from outside this machine (no network, no scripts yet).
+RUNNABLE_EXAMPLES := hello_world fanout_foreach_parallel retry_and_errors scheduled_report subflow_parent
+
 run: setup
 	$(UV) run --frozen legato flow validate examples/
+	@for flow in $(RUNNABLE_EXAMPLES); do \
+		echo "== legato run examples/$$flow.yaml"; \
+		$(UV) run --frozen legato run examples/$$flow.yaml --flows examples || exit 1; \
+	done
 	$(UV) run --frozen legato expression render '{{ "Legato" | upper }} is ready: {{ range(1, 3) | join(",") }}'
 
 lint: setup
