@@ -1,6 +1,9 @@
 """Task outputs as the execution stores them: JSON-like values with secrets masked.
 
-Invariants: the result holds only dicts with string keys, lists, str, int, float, bool and None;
+Invariants: outputs larger than ``MAX_OUTPUT_BYTES`` once written as JSON fail the task (not
+retried) with a message saying to write the data to internal storage and output its URI: the
+execution document carries every output, and an oversized one would slow or wedge the engine.
+The result holds only dicts with string keys, lists, str, int, float, bool and None;
 datetimes and dates become ISO-8601 text, durations Java-style ISO text (``PT1M``), paths text,
 tuples and sets lists; a value of another type raises ``TaskError`` naming the output, because
 an output the executor cannot store would be lost.
@@ -8,6 +11,7 @@ an output the executor cannot store would be lost.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
@@ -49,7 +53,13 @@ def _scalar(value: Any, where: str) -> Any:
     )
 
 
-def task_outputs(returned: Any, masker: Masker) -> dict[str, Any] | None:
+#: the largest outputs one task run may produce, as JSON text
+MAX_OUTPUT_BYTES = 1024 * 1024
+
+
+def task_outputs(
+    returned: Any, masker: Masker, *, limit: int = MAX_OUTPUT_BYTES
+) -> dict[str, Any] | None:
     """The outputs a task's ``run`` returned, ready to store (None when it returned none)."""
     if returned is None:
         return None
@@ -61,4 +71,11 @@ def task_outputs(returned: Any, masker: Masker) -> dict[str, Any] | None:
         )
     converted: dict[str, Any] = to_json_value(returned, "outputs")
     masked: dict[str, Any] = masker.mask_value(converted)
+    size = len(json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > limit:
+        raise TaskError(
+            f"the outputs are {size:,} bytes, over the limit of {limit:,} bytes: write large "
+            "data to a file in internal storage and output its kestra:// URI instead",
+            retryable=False,
+        )
     return masked

@@ -49,3 +49,12 @@ def test_none_means_no_outputs_and_secrets_are_masked() -> None:
 def test_run_must_return_a_mapping() -> None:
     with pytest.raises(TaskError, match="run\\(\\) returned a list"):
         task_outputs([1], Masker())
+
+
+def test_outputs_over_the_size_limit_fail_clearly_and_are_not_retried() -> None:
+    masker = Masker()
+    assert task_outputs({"v": "x" * 90}, masker, limit=100) == {"v": "x" * 90}
+    with pytest.raises(TaskError, match="over the limit of 100 bytes") as caught:
+        task_outputs({"v": "x" * 100}, masker, limit=100)
+    assert caught.value.retryable is False
+    assert "kestra:// URI" in str(caught.value)
