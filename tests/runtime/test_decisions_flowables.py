@@ -655,6 +655,24 @@ def test_for_each_item_splits_starts_one_subflow_per_batch_then_merges() -> None
     assert h.state == S.SUCCESS
 
 
+def test_for_each_item_merges_outputs_in_iteration_order_not_completion_order() -> None:
+    from legato.runtime.events import SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", "true"))
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0", "kestra:///b1", "kestra:///b2"]})
+    items = h.run_of("fe_items")
+    for child in ("c0", "c1", "c2"):  # the executor reports each child once created
+        h.send(SubflowFinished(items.id, child, S.CREATED))
+    assert h.run_of("fe_items").outputs["executionIds"] == ["c0", "c1", "c2"]
+    h.send(SubflowFinished(items.id, "c2", S.SUCCESS, {"n": 2}))
+    h.send(SubflowFinished(items.id, "c1", S.SUCCESS))  # a child without outputs
+    assert h.state_of("fe_items") == S.RUNNING
+    h.send(SubflowFinished(items.id, "c0", S.SUCCESS, {"n": 0}))
+    assert h.state_of("fe_items") == S.SUCCESS
+    assert h.run_of("fe_items").outputs["subflowOutputs"] == [{"n": 0}, {"n": 2}]
+    assert h.run_of("fe_items").outputs["iterations"] == {"CREATED": 0, "SUCCESS": 3}
+
+
 @pytest.mark.parametrize(("transmit", "expected"), [("true", S.FAILED), ("false", S.SUCCESS)])
 def test_for_each_item_transmits_a_failed_batch(transmit: str, expected: S) -> None:
     from legato.runtime.events import SubflowFinished
@@ -692,8 +710,14 @@ def test_for_each_item_that_waits_ignores_batches_that_only_started() -> None:
     h = started(FOREACH_ITEM.replace("{transmit}", "true"))
     h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0"]})
     items = h.run_of("fe_items")
+    h.send(SubflowFinished(items.id, "c1", S.CREATED))
     h.send(SubflowFinished(items.id, "c1", S.RUNNING))
-    assert h.run_of("fe_items").outputs == {"numberOfBatches": 1, "iterations": {"CREATED": 1}}
+    assert h.state_of("fe_items") == S.RUNNING
+    assert h.run_of("fe_items").outputs == {
+        "numberOfBatches": 1,
+        "iterations": {"CREATED": 1},
+        "executionIds": ["c1"],
+    }
 
 
 SET_VARS = """- id: set

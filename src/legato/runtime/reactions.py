@@ -134,8 +134,8 @@ def _task_run_finished(machine: Machine, event: TaskRunFinished) -> None:
     machine.book.put(run)
     for child in event.children:
         _add_reported_child(machine, child)
-    if event.error:
-        machine.log("ERROR", event.error, run.id)
+    if event.error and not event.worker_id:
+        machine.log("ERROR", event.error, run.id)  # a worker logs its own errors, with the attempt
     state = event.state
     task = machine.task_of(run)
     if task is None:
@@ -306,6 +306,19 @@ def _subflow_finished(machine: Machine, event: SubflowFinished) -> None:
     )
 
 
+def _placed(outputs: dict[str, Any], child_id: str, value: dict[str, Any]) -> list[Any]:
+    """``subflowOutputs`` with ``value`` at its batch's place: children announced at creation
+    (``executionIds``, in iteration order) fill their slot (None until they end), others come
+    after them; the Nones left are dropped once every batch ended."""
+    merged = list(outputs.get("subflowOutputs") or [])
+    ids: list[str] = outputs.get("executionIds") or []
+    merged.extend([None] * (len(ids) - len(merged)))
+    if child_id not in ids:
+        return [*merged, value]
+    merged[ids.index(child_id)] = value
+    return merged
+
+
 def _subflow_state(child: StateType, transmit_failed: bool) -> StateType:
     """Kestra's ``ExecutableUtils.guessState``: with ``transmitFailed`` a FAILED, KILLED or
     WARNING child passes its state on; anything else (or no transmitFailed) is SUCCESS."""
@@ -317,19 +330,25 @@ def _subflow_state(child: StateType, transmit_failed: bool) -> StateType:
 def _batch_finished(machine: Machine, run: TaskRun, task: object, event: SubflowFinished) -> None:
     """One child of a multi-subflow task run (ForEachItem ``_items``) reported."""
     wait = bool(getattr(task, "wait", True))
-    if not event.state.is_terminal and wait:
-        return
     outputs = dict(run.outputs or {})
+    if not event.state.is_terminal and wait:
+        known = outputs.get("executionIds", [])
+        if event.child_execution_id and event.child_execution_id not in known:
+            ids = [*known, event.child_execution_id]
+            machine.set_run_state(run, run.state.current, outputs={**outputs, "executionIds": ids})
+        return
     iterations = dict(outputs.get("iterations") or {})
     iterations["CREATED"] = iterations.get("CREATED", 0) - 1
     state = event.state if event.state.is_terminal else StateType.SUCCESS
     iterations[state.value] = iterations.get(state.value, 0) + 1
     outputs["iterations"] = iterations
     if event.outputs is not None:
-        outputs["subflowOutputs"] = [*outputs.get("subflowOutputs", []), event.outputs]
+        outputs["subflowOutputs"] = _placed(outputs, event.child_execution_id, event.outputs)
     if iterations["CREATED"] > 0:
         machine.set_run_state(run, run.state.current, outputs=outputs)
         return
+    if "subflowOutputs" in outputs:
+        outputs["subflowOutputs"] = [o for o in outputs["subflowOutputs"] if o is not None]
     transmit = bool(getattr(task, "transmitFailed", True))
     ended = [StateType(name) for name, count in iterations.items() if count and name != "CREATED"]
     final = _subflow_state(flowable.worst(ended), transmit)

@@ -14,6 +14,8 @@ from legato.plugins.core import PLUGINS
 from legato.sdk import AnyTask
 
 C = "io.kestra.plugin.core."
+#: ForEachItem's internal tasks (Kestra's inner classes, dispatched to workers by type)
+FEI = C + "flow.ForEachItem$"
 T, TR, CO, RU = PluginKind.TASK, PluginKind.TRIGGER, PluginKind.CONDITION, PluginKind.TASK_RUNNER
 FLOW_COND = {"type": C + "condition.ExecutionFlow", "namespace": "company.team", "flowId": "a"}
 
@@ -60,6 +62,17 @@ EXAMPLES: list[tuple[PluginKind, dict[str, Any]]] = [
             "flowId": "sub",
         },
     ),
+    (T, {"type": FEI + "ForEachItemSplit", "items": "kestra:///f.ion", "rows": 10}),
+    (
+        T,
+        {
+            "type": FEI + "ForEachItemExecutable",
+            "splits": "{{ outputs.each_split.splits }}",
+            "namespace": "company.team",
+            "flowId": "sub",
+        },
+    ),
+    (T, {"type": FEI + "ForEachItemMergeOutputs", "subflowOutputs": [{"a": 1}]}),
     (T, {"type": C + "flow.Subflow", "namespace": "company.team", "flowId": "sub"}),
     (T, {"type": C + "flow.Dag", "tasks": [{"task": log("a")}]}),
     (T, {"type": C + "flow.Pause"}),

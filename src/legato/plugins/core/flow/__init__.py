@@ -1,4 +1,5 @@
-"""Core flowable tasks (executor-decided), one module per family."""
+"""Core flowable tasks (executor-decided), one module per family, and ForEachItem's internal
+tasks (registered so workers can load the split and merge task runs they are sent)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from legato.model.plugin import Plugin
 from legato.plugins.core.flow import (
     branching,
     dag,
+    foreach_item,
     loops,
     pause,
     sequential,
@@ -27,6 +29,7 @@ PLUGINS: list[type[Plugin]] = [
     loops.LoopUntil,
     subflow.Subflow,
     subflow.ForEachItem,
+    *foreach_item.INTERNAL,
     dag.Dag,
     pause.Pause,
     pause.Sleep,
