@@ -128,7 +128,19 @@ def test_a_non_retryable_failure_is_not_retried() -> None:
     h = started(retrying("type: constant;interval: PT1S;maxAttempts: 5"))
     h.finish("a", S.FAILED, retryable=False, error="bad credentials")
     assert h.state == S.FAILED
-    assert any(line.message == "bad credentials" for line in h.logs)
+    assert h.run_of("a").attempts[-1].state.current == S.FAILED
+
+
+def test_a_worker_error_is_not_logged_again_but_others_errors_are() -> None:
+    from legato.runtime.events import TaskRunFinished
+
+    h = started(log("a"))
+    h.finish("a", S.FAILED, error="worker said so")  # the worker logged it with the attempt
+    assert all("worker said so" not in line.message for line in h.logs)
+    h = started(log("a"))
+    run_id = h.dispatch_of("a").task_run_id
+    h.send(TaskRunFinished(run_id, 1, S.FAILED, error="lost its worker"))
+    assert [line.message for line in h.logs if line.level == "ERROR"] == ["lost its worker"]
 
 
 FLOWABLE_RETRY = """

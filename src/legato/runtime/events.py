@@ -35,6 +35,8 @@ class TaskRunFinished:
     failure message shown in logs; ``retryable`` False forbids retries (Temporal's
     ``non_retryable``). ``outputs`` are the task's outputs (possibly partial on failure).
     ``children`` carries the task runs a worker-side group produced (WorkingDirectory), as JSON.
+    A worker (``worker_id`` set) logs ``error`` itself, once, with the attempt number (as
+    Kestra's worker does); the runtime logs it only for results reported by others.
     """
 
     task_run_id: str
