@@ -33,6 +33,7 @@ from legato.executor.wakeup import (
 from legato.expressions.platform import Platform
 from legato.model.execution import Execution
 from legato.model.registry import PluginRegistry
+from legato.services import running_reports
 from legato.services.executions import ExecutionNotFoundError, ExecutionService
 from legato.services.flows import FlowService
 from legato.store import bundle, factory, protocols
@@ -277,7 +278,8 @@ def build_engine(
 
 
 def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
-    """The worker daemon running plugin tasks in ``settings.worker_threads`` threads."""
+    """The worker daemon running plugin tasks in ``settings.worker_threads`` threads; jobs
+    still running after a moment are reported RUNNING at once (``RunningReports``)."""
     work_root = engine.settings.home / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     options = worker_service.WorkerOptions(
@@ -289,7 +291,8 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
         stale_after=engine.options.stale_after,
     )
     stores = engine.stores
-    return worker_service.Worker(stores.workers, stores.kv, stores.files, engine.registry, options)
+    queue = running_reports.RunningReports(stores.workers, stores.queue)
+    return worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
 
 
 def executor_platform(
