@@ -5,7 +5,11 @@ each, the events are folded through ``runtime.step`` in queue order, the command
 writes (``effects``), and ``ExecutorStore.commit`` saves the new execution, consumes the events
 and stores the writes atomically. ``run`` repeats passes until stopped, sleeping on the
 in-process ``Wakeup``, the polling interval (100 ms while busy, 500 ms after 30 s idle) or the
-next timer, whichever comes first.
+next timer, whichever comes first. A pass that claimed fewer executions than its batch is not
+followed by another claim unless a wake-up arrived (events committed here wake it too): the
+queue held nothing else when it was claimed. The next timer is asked from the store after idle
+passes only; busy passes use it and the timers they committed (a timer enqueued by another
+process is then seen within one busy poll).
 
 Invariants:
 
@@ -43,6 +47,7 @@ from legato.store.protocols import (
     ExecutionRepository,
     ExecutorStore,
     LogEntry,
+    NewEvent,
     StoredEvent,
     WorkerQueue,
 )
@@ -101,6 +106,8 @@ class Executor:
         self.wakeup = wakeup or Wakeup()
         self.effects = effects.Effects(ports.executions, ports.workers, flows, creator, options.ids)
         self._stopping = False
+        #: the earliest timer (due event) known: from the last ``next_due`` or committed here
+        self._next_timer: datetime | None = None
         #: called with every committed execution (in-process followers such as ``legato run``)
         self.observers: list[Callable[[Execution], None]] = []
 
@@ -127,13 +134,27 @@ class Executor:
             if processed:
                 last_busy = now
                 await self._linger((time.perf_counter() - started) / processed)
+                if processed >= self.options.batch or self.wakeup.is_set():
+                    continue
+                # busy: the timers known are those seen by the last idle pass or committed here
+                await self.wakeup.wait(self._timeout(self.options.busy_poll, now))
                 continue
             idle = (now - last_busy).total_seconds() > self.options.idle_after
-            timeout = self.options.idle_poll if idle else self.options.busy_poll
-            due = await self.ports.store.next_due()
-            if due is not None:
-                timeout = min(timeout, max(0.0, (due - now).total_seconds()))
-            await self.wakeup.wait(timeout)
+            self._next_timer = await self.ports.store.next_due()
+            await self.wakeup.wait(
+                self._timeout(self.options.idle_poll if idle else self.options.busy_poll, now)
+            )
+
+    def _timeout(self, poll: float, now: datetime) -> float:
+        """``poll``, shortened to the next timer known."""
+        due = self._next_timer
+        return poll if due is None else min(poll, max(0.0, (due - now).total_seconds()))
+
+    def _saw_timers(self, new_events: list[NewEvent]) -> None:
+        for event in new_events:
+            due = event.due_at
+            if due is not None and (self._next_timer is None or due < self._next_timer):
+                self._next_timer = due
 
     async def _linger(self, spent: float) -> None:
         """After a pass slow per execution (big executions), let results pile up.
@@ -202,11 +223,16 @@ class Executor:
             logs=writes.logs,
             new_executions=writes.new_executions,
         )
+        self._saw_timers(writes.events)
+        if writes.events or writes.new_executions:
+            self.wakeup.notify()  # events for executions (maybe this one): step them next
         for observer in list(self.observers):
             observer(stepped)
         follow_ups = await self.effects.after_commit(stepped, writes)
         if follow_ups:
             await self.ports.store.enqueue(follow_ups)
+            self._saw_timers(follow_ups)
+            self.wakeup.notify()
         return stepped
 
     async def _step_all(

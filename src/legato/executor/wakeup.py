@@ -38,6 +38,10 @@ class Wakeup:
         """Something arrived: wake the waiter."""
         self._event.set()
 
+    def is_set(self) -> bool:
+        """Whether a notification is waiting (the next ``wait`` returns at once)."""
+        return self._event.is_set()
+
     async def wait(self, timeout: float) -> bool:
         """Wait for a notification or ``timeout`` seconds; True when notified."""
         if not self._event.is_set():

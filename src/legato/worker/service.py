@@ -123,6 +123,8 @@ class Worker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._slot_freed = asyncio.Event()
+        #: the last claim got fewer jobs than it asked for: the queue was empty then
+        self._drained = False
 
     @property
     def worker_id(self) -> str:
@@ -192,6 +194,7 @@ class Worker:
         if free <= 0:
             return 0
         jobs = await self.queue.claim(self.worker_id, free, now=self.options.clock.now())
+        self._drained = len(jobs) < free
         for job in jobs:
             task = asyncio.create_task(self._handle(job, services, pool))
             self._tasks.add(task)
@@ -205,13 +208,17 @@ class Worker:
             log.error("worker job handler crashed", exc_info=task.exception())
 
     async def _idle(self) -> None:
-        """Wait for new jobs (wake-up or poll interval), a free slot, or ``stop``."""
-        waits: list[asyncio.Task[Any]] = [
-            asyncio.create_task(self._stopping.wait()),
-            asyncio.create_task(self._slot_freed.wait()),
-        ]
+        """Wait for ``stop``, a free slot when all are busy or the queue may hold more jobs,
+        and new jobs (wake-up or poll interval) when a slot is free.
+
+        A slot freed after the queue was found empty does not trigger a claim: new jobs come
+        with a wake-up (same process) or are found by the next poll."""
+        waits: list[asyncio.Task[Any]] = [asyncio.create_task(self._stopping.wait())]
+        full = len(self._tasks) >= self.options.threads
+        if full or not self._drained:
+            waits.append(asyncio.create_task(self._slot_freed.wait()))
         wakeup = self.options.wakeup
-        if wakeup is not None and len(self._tasks) < self.options.threads:
+        if wakeup is not None and not full:
             waits.append(asyncio.create_task(wakeup.wait(self.options.poll_interval)))
         await asyncio.wait(waits, timeout=self.options.poll_interval, return_when="FIRST_COMPLETED")
         for waiter in waits:

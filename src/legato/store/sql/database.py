@@ -8,7 +8,10 @@ Invariants: every write runs in ``write(work)``, one transaction committed when 
 returns and rolled back when it raises. SQLite gets one database thread per ``Database`` (so
 writers of one process queue without spinning on the busy timeout), writes begin with ``BEGIN
 IMMEDIATE`` (the write lock is taken up front: two writers never deadlock on a lock upgrade),
-the journal is WAL with ``synchronous=NORMAL``. PostgreSQL gets one thread per pooled
+the journal is WAL with ``synchronous=NORMAL``. SQLite probes (``probe``: one plain SQL query
+asking whether there is work, run before every claim) bypass SQLAlchemy on a driver connection
+the database thread keeps in autocommit mode: they write nothing and cost ~20 µs instead of
+~150 µs. PostgreSQL gets one thread per pooled
 connection; transactions are READ COMMITTED. A caller cancelled while its work runs does not
 stop the work: the transaction still commits or rolls back as a whole.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -25,6 +29,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 T = TypeVar("T")
 WRITE_OPTION = "legato_write"
+
+#: a plain SQL query (``?`` placeholders, SQLite only) and its parameters
+Probe = tuple[str, Sequence[Any]]
+
+
+def sqlite_instant(moment: datetime) -> str:
+    """``moment`` as SQLite columns of ``UTCDateTime`` hold it (UTC text, microseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class Database:
@@ -34,6 +46,8 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix=f"legato-{self.dialect}")
+        #: SQLite: the pooled connection of ``probe`` (used by the one database thread only)
+        self._prober: Any = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -44,15 +58,13 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._write, work)
 
-    async def write_when(
-        self, check: Callable[[sa.Connection], bool], work: Callable[[sa.Connection], T], default: T
-    ) -> T:
-        """``write(work)`` when ``check`` (run first, in a read transaction) finds something to
-        do, else ``default``: idle polls then never take SQLite's write lock. On PostgreSQL the
-        check would only add round trips, so ``work`` runs directly."""
+    async def write_when(self, check: Probe, work: Callable[[sa.Connection], T], default: T) -> T:
+        """``write(work)`` when the SQLite probe ``check`` finds a row, else ``default``: idle
+        polls then never take SQLite's write lock. On PostgreSQL the check would only add round
+        trips, so ``work`` runs directly."""
 
         def guarded() -> T:
-            if self.is_sqlite and not self._read(check):
+            if self.is_sqlite and self._probe(check) is None:
                 return default
             return self._write(work)
 
@@ -63,6 +75,25 @@ class Database:
         """``work`` on a connection that writes nothing."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._read, work)
+
+    async def probe(self, query: Probe) -> Any:
+        """The first row of a plain SQL query (SQLite only), None when there is none."""
+        if not self.is_sqlite:
+            raise NotImplementedError("probes are plain SQLite queries")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self._probe, query)
+
+    def _probe(self, query: Probe) -> Any:
+        if self._prober is None:
+            self._prober = self.engine.raw_connection()
+        sql, params = query
+        return self._prober.driver_connection.execute(sql, tuple(params)).fetchone()
+
+    def _close_prober(self) -> None:
+        if self._prober is not None:
+            self._prober.close()
+            self._prober = None
+        self.engine.dispose()
 
     def _write(self, work: Callable[[sa.Connection], T]) -> T:
         with self.engine.connect() as raw:
@@ -99,7 +130,7 @@ class Database:
     async def dispose(self) -> None:
         """Close every connection and stop the database threads."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._threads, self.engine.dispose)
+        await loop.run_in_executor(self._threads, self._close_prober)
         self._threads.shutdown(wait=True)
 
 

@@ -31,7 +31,7 @@ from legato.store.protocols import (
     WorkerJob,
 )
 from legato.store.sql import statements as sql
-from legato.store.sql.database import Database
+from legato.store.sql.database import Database, sqlite_instant
 from legato.store.sql.documents import ExecutionDocuments
 from legato.store.sql.executions import event_rows, execution_row, insert_executions
 from legato.store.sql.records import log_rows, metric_rows
@@ -73,20 +73,20 @@ class SqlExecutorStore:
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
     ) -> list[tuple[Execution, list[StoredEvent]]]:
+        sweep = self._stale_check_due(now)
+
         def claim(conn: sa.Connection) -> list[tuple[str, str, list[StoredEvent]]]:
-            conn.execute(sql.DELETE_STALE_LOCKS, {"cutoff": now - LOCK_TIMEOUT})
+            if sweep:
+                conn.execute(sql.DELETE_STALE_LOCKS, {"cutoff": now - LOCK_TIMEOUT})
             params = {"now": now, "limit": limit, "executor": executor_id}
             locked = list(conn.execute(self._sql.lock, params).scalars())
             return _load(conn, locked, now) if locked else []
 
-        def due(conn: sa.Connection) -> bool:
-            # a poll that finds only events behind a lock still takes the write path (which
-            # deletes stale locks) every quarter of LOCK_TIMEOUT
-            found = conn.execute(sql.ANY_CANDIDATE, {"now": now}).first() is not None
-            return found or self._stale_check_due(now)
-
+        # stale locks are swept every quarter of LOCK_TIMEOUT, even by a poll that finds only
+        # events behind a lock
+        probe = ("SELECT 1", ()) if sweep else (sql.PROBE_CANDIDATE, (sqlite_instant(now),))
         nothing: list[tuple[str, str, list[StoredEvent]]] = []
-        claimed = await self._db.write_when(due, claim, nothing)
+        claimed = await self._db.write_when(probe, claim, nothing)
         return [(self._documents.read(i, document), events) for i, document, events in claimed]
 
     async def commit(
@@ -131,8 +131,12 @@ class SqlExecutorStore:
         await self._db.write(release)
 
     async def next_due(self) -> datetime | None:
-        query = sa.select(sa.func.min(executor_events.c.due_at))
-        value = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
+        if self._db.is_sqlite:
+            row = await self._db.probe((sql.PROBE_NEXT_DUE, ()))
+            value = row[0] if row is not None else None
+        else:
+            query = sa.select(sa.func.min(executor_events.c.due_at))
+            value = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
         if value is None:
             return None
         # an aggregate loses the column type on SQLite: the value may come back as text
@@ -191,7 +195,7 @@ class SqlWorkerQueue:
         params = {"worker": worker_id, "at": now or datetime.now(UTC), "limit": limit}
         none: list[sa.Row[Any]] = []
         rows = await self._db.write_when(
-            lambda conn: conn.execute(sql.ANY_FREE_JOB).first() is not None,
+            (sql.PROBE_FREE_JOB, ()),
             lambda conn: list(conn.execute(sql.CLAIM_JOBS, params)),
             none,
         )

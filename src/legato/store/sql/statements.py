@@ -36,12 +36,6 @@ CANDIDATES = (
     .limit(sa.bindparam("limit"))
 )
 
-ANY_CANDIDATE = (
-    sa.select(executor_events.c.id)
-    .where(_DUE, executor_events.c.execution_id.not_in(sa.select(execution_locks.c.execution_id)))
-    .limit(1)
-)
-
 DUE_EVENTS = (
     sa.select(executor_events)
     .where(executor_events.c.execution_id.in_(sa.bindparam("ids", expanding=True)), _DUE)
@@ -77,8 +71,6 @@ FREE_JOBS = (
     .with_for_update(skip_locked=True)
 )
 
-ANY_FREE_JOB = sa.select(worker_jobs.c.seq).where(worker_jobs.c.claimed_by.is_(None)).limit(1)
-
 CLAIM_JOBS = (
     worker_jobs.update()
     .where(worker_jobs.c.seq.in_(FREE_JOBS.scalar_subquery()))
@@ -93,6 +85,15 @@ CLAIM_JOBS = (
 )
 
 DELETE_JOB = worker_jobs.delete().where(worker_jobs.c.id == sa.bindparam("job_id"))
+
+# SQLite probes (plain SQL run on the driver connection, see ``Database.probe``)
+#: any due event of an unlocked execution (parameter: now as ``sqlite_instant``)
+PROBE_CANDIDATE = (
+    "SELECT 1 FROM executor_events WHERE (due_at IS NULL OR due_at <= ?)"
+    " AND execution_id NOT IN (SELECT execution_id FROM execution_locks) LIMIT 1"
+)
+PROBE_FREE_JOB = "SELECT 1 FROM worker_jobs WHERE claimed_by IS NULL LIMIT 1"
+PROBE_NEXT_DUE = "SELECT min(due_at) FROM executor_events"
 
 
 @dataclass(frozen=True)
