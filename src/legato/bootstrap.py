@@ -33,7 +33,7 @@ from legato.executor.wakeup import (
 from legato.expressions.platform import Platform
 from legato.model.execution import Execution
 from legato.model.registry import PluginRegistry
-from legato.services import running_reports
+from legato.services import maintenance, running_reports
 from legato.services.executions import ExecutionNotFoundError, ExecutionService
 from legato.services.flows import FlowService
 from legato.store import bundle, factory, protocols
@@ -289,10 +289,28 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
         work_root=work_root,
         heartbeat_interval=engine.options.heartbeat_interval,
         stale_after=engine.options.stale_after,
+        ports=plugin_ports(engine.stores),
     )
     stores = engine.stores
     queue = running_reports.RunningReports(stores.workers, stores.queue)
     return worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
+
+
+def plugin_ports(stores: Stores) -> dict[str, Callable[[worker_bridge.Bridge], object]]:
+    """The optional RunContext ports of the core tasks, over the store: ``logs`` (a
+    ``plugins.core.platform_ports.LogReader`` for ``log.Fetch``) and ``executions`` (an
+    ``ExecutionPurger`` for ``execution.PurgeExecutions``)."""
+    purge = maintenance.ExecutionPurge(
+        stores.executions,
+        stores.logs,
+        stores.metrics,
+        stores.files,
+        lambda e: uris.execution_prefix(e.namespace, e.flowId, e.id),
+    )
+    return {
+        "logs": lambda bridge: maintenance.SyncLogReader(stores.logs, bridge),
+        "executions": lambda bridge: maintenance.SyncPurger(purge, bridge),
+    }
 
 
 def executor_platform(
