@@ -36,6 +36,7 @@ from legato._kernel.clock import Clock
 from legato._kernel.ids import new_id
 from legato.errors import LegatoError
 from legato.executor import effects
+from legato.executor.inline import InlineGuard, NeedsThread
 from legato.executor.wakeup import Wakeup
 from legato.expressions.platform import Platform
 from legato.model.execution import Execution, StateType
@@ -245,11 +246,16 @@ class Executor:
         except LegatoError as error:
             return _failed(execution, now, f"cannot load the flow of the execution: {error}")
         ctx = await self._context(deployed, execution, now)
-        if ctx.platform is None:
+        guard = ctx.platform
+        if not isinstance(guard, InlineGuard):
             return self._fold(execution, stored, ctx)
-        # platform functions (kv(), read()…) call the async store back through the event loop:
-        # the step must then run outside the loop's thread
-        return await asyncio.to_thread(self._fold, execution, stored, ctx)
+        try:
+            return self._fold(execution, stored, ctx)
+        except NeedsThread:
+            # platform functions (kv(), read()…) call the async store back through the event
+            # loop: such a step runs again (it is pure) outside the loop's thread
+            guard.inline = False
+            return await asyncio.to_thread(self._fold, execution, stored, ctx)
 
     def _fold(
         self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
@@ -284,7 +290,7 @@ class Executor:
             flow=deployed.flow,
             now=now,
             ids=self.options.ids,
-            platform=factory(execution) if factory else None,
+            platform=InlineGuard(lambda: factory(execution)) if factory else None,
             running_executions=running,
         )
 
