@@ -278,6 +278,33 @@ def test_children_of_a_flowable_inside_a_loop_read_the_value_from_their_parent()
     assert h.state == S.SUCCESS
 
 
+def test_executor_conditions_read_current_each_output_of_their_loop_value() -> None:
+    body = children("ret") + (
+        "\n    - id: check\n      type: io.kestra.plugin.core.flow.If\n"
+        '      condition: "{{ currentEachOutput(outputs.ret).n > 1 }}"\n'
+        "      then:\n" + children("big", indent="        ") + "\n"
+        "      else:\n" + children("small", indent="        ")
+    )
+    h = started(foreach('["x", "y"]', 0, body))
+    h.finish("ret", S.SUCCESS, {"n": 1}, value="x")
+    h.finish("ret", S.SUCCESS, {"n": 2}, value="y")
+    assert dispatched_ids(h) == ["big", "small"]
+    h.run_to_end()
+    assert h.state == S.SUCCESS
+    assert h.run_of("check", "x").outputs == {"evaluationResult": False}
+
+
+def test_executor_conditions_read_tasks_with_state() -> None:
+    h = started(
+        children("a", indent=""),
+        "errors:\n  - id: seen\n    type: io.kestra.plugin.core.flow.If\n"
+        "    condition: \"{{ tasksWithState('failed') | length == 1 }}\"\n"
+        "    then:\n" + children("report", indent="      "),
+    )
+    h.finish("a", S.FAILED)
+    assert dispatched_ids(h) == ["report"]
+
+
 def test_foreach_drops_duplicate_values_and_refuses_nulls() -> None:
     h = started(foreach('["a", "b", "a"]', 0, children("one", "two")))
     assert sorted(r.value or "" for r in h.runs("one")) == ["a", "b"]

@@ -7,6 +7,8 @@ Invariants:
   Sequential) costs no variable building. The execution-wide parts (``outputs``, ``tasks``)
   come from the book, which keeps them up to date copy-on-write.
 * Strings without markup are returned as they are; strings inside lists and maps are rendered.
+* Every render sees ``currentEachOutput()`` and ``tasksWithState()`` answered from its own
+  variables (``RenderPlatform``); other platform functions go to ``StepContext.platform``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from legato.model import run_variables
 from legato.model.execution import State, StateType, TaskRun
 from legato.model.tasks import Task
 from legato.runtime.book import Book
+from legato.runtime.render_platform import RenderPlatform
 from legato.runtime.step import StepContext
 
 #: the synthetic parent of the flow's top-level task lists
@@ -96,7 +99,9 @@ class Renderer:
         """``source`` rendered to text for ``run``."""
         if not has_markup(source):
             return source
-        return expressions.render(source, self.variables(task, run), platform=self.ctx.platform)
+        variables = self.variables(task, run)
+        platform = RenderPlatform(self.ctx.platform, variables)
+        return expressions.render(source, variables, platform=platform)
 
 
 def _needs_render(source: Any) -> bool:
@@ -110,12 +115,16 @@ def _needs_render(source: Any) -> bool:
 
 
 def _render(source: Any, variables: dict[str, Any], ctx: StepContext) -> Any:
+    return _render_with(source, variables, RenderPlatform(ctx.platform, variables))
+
+
+def _render_with(source: Any, variables: dict[str, Any], platform: RenderPlatform) -> Any:
     if isinstance(source, str):
-        return expressions.render_typed(source, variables, platform=ctx.platform)
+        return expressions.render_typed(source, variables, platform=platform)
     if isinstance(source, list | tuple):
-        return [_render(item, variables, ctx) for item in source]
+        return [_render_with(item, variables, platform) for item in source]
     if isinstance(source, dict):
-        return {key: _render(item, variables, ctx) for key, item in source.items()}
+        return {key: _render_with(item, variables, platform) for key, item in source.items()}
     return source
 
 
