@@ -1,4 +1,5 @@
-"""Execution documents: reused task-run JSON still gives Kestra's JSON; parsed reuse is exact."""
+"""Execution documents: reused task-run JSON still gives Kestra's JSON; parsed reuse is exact.
+Job payloads: handed back once, for their own text only."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from legato.model.execution import Execution, Label, State, StateType, TaskRun
-from legato.store.sql.documents import ExecutionDocuments
+from legato.store import rules
+from legato.store.sql.documents import ExecutionDocuments, JobPayloads
 
 START = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -81,3 +83,29 @@ def test_finished_and_oldest_executions_are_forgotten() -> None:
     done = _execution("e2", state=StateType.SUCCESS)
     documents.remember(_document(done), done)
     assert documents.read("e2", _document(done)) is not done
+
+
+def test_job_payload_is_handed_back_once_for_its_own_text() -> None:
+    payloads = JobPayloads()
+    payload = {"task": {"id": "t"}, "variables": {"outputs": {"a": [1, 2]}}}
+    text = rules.dumps(payload)
+    payloads.remember("job1", text, payload)
+    assert payloads.take("job1", text) is payload
+    assert payloads.take("job1", text) is None  # forgotten once taken
+
+
+def test_job_payload_is_not_used_for_another_text() -> None:
+    payloads = JobPayloads()
+    payload = {"attempt": 1}
+    payloads.remember("job1", rules.dumps(payload), payload)
+    assert payloads.take("job1", rules.dumps({"attempt": 2})) is None
+    assert payloads.take("unknown", "{}") is None
+
+
+def test_job_payloads_are_bounded_oldest_first() -> None:
+    payloads = JobPayloads(size=2)
+    for n in range(3):
+        payloads.remember(f"job{n}", str(n), {"n": n})
+    assert payloads.take("job0", "0") is None
+    assert payloads.take("job1", "1") == {"n": 1}
+    assert payloads.take("job2", "2") == {"n": 2}

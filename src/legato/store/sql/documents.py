@@ -1,5 +1,7 @@
-"""Execution documents without redoing work: the JSON of unchanged task runs is reused when an
-execution is written, and the parsed execution is reused when its own document is read back.
+"""Execution documents and job payloads without redoing work: the JSON of unchanged task runs
+is reused when an execution is written, the parsed execution is reused when its own document is
+read back, and a worker job claimed in the process that queued it gets its payload back without
+parsing it (``JobPayloads``).
 
 Why: an execution is one JSON document that grows with its task runs, and the executor
 rewrites it at every step; serializing and parsing it whole made long flows quadratic.
@@ -7,12 +9,15 @@ rewrites it at every step; serializing and parsing it whole made long flows quad
 Invariants: ``write`` returns JSON equal (as data) to ``Execution.to_json``; a task run's
 cached JSON is reused only for the very same (frozen) ``TaskRun`` object; ``read`` returns the
 cached ``Execution`` only when the stored document is exactly the one this process wrote for
-it. Both caches are bounded and drop executions that reached a terminal state.
+it. Both caches are bounded and drop executions that reached a terminal state. A job payload
+is handed back once, only for the very text stored with it; it is the executor's own object
+(JSON-like values, as ``DispatchTask`` payloads are; readers never mutate it).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from legato.model.execution import Execution, TaskRun
 
@@ -73,3 +78,22 @@ class ExecutionDocuments:
             if len(self._runs) <= self._size:
                 break
             del self._runs[stale]
+
+
+class JobPayloads:
+    """Payloads of the jobs this process queued, until a worker of this process claims them."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self._size = size
+        self._known: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def remember(self, job_id: str, text: str, payload: dict[str, Any]) -> None:
+        """Job ``job_id`` is stored with ``text``, the JSON of ``payload`` (after the commit)."""
+        self._known[job_id] = (text, payload)
+        while len(self._known) > self._size:
+            del self._known[next(iter(self._known))]
+
+    def take(self, job_id: str, text: str) -> dict[str, Any] | None:
+        """The payload remembered for this job and text (forgotten then), else None."""
+        known = self._known.pop(job_id, None)
+        return known[1] if known is not None and known[0] == text else None

@@ -32,7 +32,7 @@ from legato.store.protocols import (
 )
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
-from legato.store.sql.documents import ExecutionDocuments
+from legato.store.sql.documents import ExecutionDocuments, JobPayloads
 from legato.store.sql.executions import event_rows, execution_row, insert_executions
 from legato.store.sql.records import log_rows, metric_rows
 from legato.store.sql.schema import (
@@ -51,10 +51,11 @@ def _insert(conn: sa.Connection, statement: sa.Insert, rows: list[dict[str, Any]
 class SqlExecutorStore:
     """``ExecutorStore`` over ``executor_events``, ``execution_locks`` and ``executions``."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, payloads: JobPayloads | None = None) -> None:
         self._db = db
         self._sql = sql.dialect_statements(db.dialect)
         self._documents = ExecutionDocuments()
+        self._payloads = payloads or JobPayloads()
         self._last_stale_check: datetime | None = None
 
     def _stale_check_due(self, now: datetime) -> bool:
@@ -116,6 +117,8 @@ class SqlExecutorStore:
 
         await self._db.write(commit)
         self._documents.remember(document, execution)
+        for job, job_row in zip(jobs, job_list, strict=True):
+            self._payloads.remember(job.id, job_row["payload"], job.payload)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
@@ -186,8 +189,9 @@ def _insert_jobs(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 class SqlWorkerQueue:
     """``WorkerQueue`` over ``worker_jobs`` and ``worker_heartbeats``."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, payloads: JobPayloads | None = None) -> None:
         self._db = db
+        self._payloads = payloads or JobPayloads()
 
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
@@ -200,11 +204,16 @@ class SqlWorkerQueue:
             none,
         )
         return [
-            WorkerJob(
-                row.id, row.execution_id, row.task_run_id, rules.loads(row.payload), worker_id
-            )
+            WorkerJob(row.id, row.execution_id, row.task_run_id, self._payload(row), worker_id)
             for row in sorted(rows, key=lambda row: row.seq)
         ]
+
+    def _payload(self, row: sa.Row[Any]) -> dict[str, Any]:
+        known = self._payloads.take(row.id, row.payload)
+        if known is not None:
+            return known
+        payload: dict[str, Any] = rules.loads(row.payload)
+        return payload
 
     async def heartbeat(self, worker_id: str, now: datetime) -> None:
         row = {"worker_id": worker_id, "seen_at": now}
