@@ -832,3 +832,26 @@ def test_foreach_of_several_tasks_keeps_each_value_in_order_within_the_limit(
     h2.run_to_end()
     assert "two" not in h2.task_ids()
     assert h2.state_of("each") == S.FAILED
+
+
+@pytest.mark.parametrize(
+    ("task", "hint"),
+    [
+        (
+            "- id: t\n  type: io.kestra.plugin.core.flow.Template\n  namespace: n\n"
+            "  templateId: shared",
+            "flow.Subflow",
+        ),
+        (
+            "- id: t\n  type: io.kestra.plugin.core.flow.Loop\n  values: [a]\n  tasks:\n"
+            + children("inner"),
+            "use flow.ForEach",
+        ),
+    ],
+)
+def test_unsupported_flowables_fail_saying_what_to_use_instead(task: str, hint: str) -> None:
+    h = started(task)
+    assert h.state_of("t") == S.FAILED
+    assert h.state == S.FAILED
+    assert "inner" not in h.task_ids()
+    assert any(hint in line.message and line.level == "ERROR" for line in h.logs)

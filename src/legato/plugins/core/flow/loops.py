@@ -111,6 +111,16 @@ class Loop(BranchingTask):
     breakWhen: str | None = None
     tasks: NonEmptyTasks
 
+    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
+        """Not run by Legato yet: Kestra runs each iteration as an isolated sub-execution
+        (``item.*`` variables, declared ``outputs`` per iteration, ``iterationCount``)."""
+        raise NotImplementedError(
+            "flow.Loop (each iteration an isolated sub-execution with 'item.value', declared "
+            "'outputs' and 'iterationCount') is not supported by Legato yet; use flow.ForEach "
+            "(read the value as 'taskrun.value', or 'parent.taskrun.value' inside a flowable) "
+            "or a flow.Subflow per value"
+        )
+
 
 @plugin(
     "io.kestra.plugin.core.flow.EachSequential",
