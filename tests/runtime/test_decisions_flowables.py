@@ -855,3 +855,19 @@ def test_unsupported_flowables_fail_saying_what_to_use_instead(task: str, hint: 
     assert h.state == S.FAILED
     assert "inner" not in h.task_ids()
     assert any(hint in line.message and line.level == "ERROR" for line in h.logs)
+
+
+def test_killing_a_for_each_item_kills_its_batches_children_with_cascade() -> None:
+    from legato.runtime.commands import KillSubflows
+    from legato.runtime.events import KillRequested, SubflowFinished
+
+    h = started(FOREACH_ITEM.replace("{transmit}", "true"))
+    h.finish("fe_split", S.SUCCESS, {"splits": ["kestra:///b0", "kestra:///b1"]})
+    items = h.run_of("fe_items")
+    for child in ("c0", "c1"):
+        h.send(SubflowFinished(items.id, child, S.CREATED))
+    h.send(SubflowFinished(items.id, "c0", S.SUCCESS))
+    h.send(KillRequested(cascade=True))
+    assert h.commands_of(KillSubflows) == [KillSubflows(("c0", "c1"))]
+    assert h.state_of("fe_items") == S.KILLED
+    assert h.state == S.KILLED

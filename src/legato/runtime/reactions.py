@@ -253,10 +253,10 @@ def _kill(machine: Machine, event: KillRequested) -> None:
     for run in list(book.active()):
         task = machine.task_of(run)
         state = run.state.current
-        child_id = (run.outputs or {}).get("executionId")
-        if state == StateType.RUNNING and isinstance(child_id, str):
+        children = _child_executions(run)
+        if state == StateType.RUNNING and children:
             if event.cascade:
-                subflows.append(child_id)
+                subflows.extend(children)
             machine.set_run_state(run, StateType.KILLED)
         elif state == StateType.RUNNING and _is_flowable(task):
             machine.mark(run.id)
@@ -271,6 +271,16 @@ def _kill(machine: Machine, event: KillRequested) -> None:
     if subflows:
         machine.commands.append(KillSubflows(tuple(subflows)))
     machine.mark(None)
+
+
+def _child_executions(run: TaskRun) -> list[str]:
+    """The executions a task run started: a Subflow's ``executionId``, a ForEachItem batch
+    run's ``executionIds`` (ended ones too: killing an ended execution does nothing)."""
+    outputs = run.outputs or {}
+    single = outputs.get("executionId")
+    if isinstance(single, str):
+        return [single]
+    return [i for i in outputs.get("executionIds") or [] if isinstance(i, str)]
 
 
 def _is_flowable(task: object) -> bool:
