@@ -6,13 +6,16 @@ Invariants:
   the claim exclusive in both dialects (PostgreSQL: ``ON CONFLICT DO NOTHING``, SQLite: the
   ``BEGIN IMMEDIATE`` write lock). Events are read after the lock is taken, so an executor
   never sees events another executor already consumed.
-* ``commit`` and ``finish`` are one transaction each: everything or nothing.
+* ``commit`` is one transaction: everything or nothing. ``finish`` calls made while another
+  runs share the next transaction (``grouping.GroupWriter``): each job's result lands whole,
+  with its job's deletion, or not at all; events keep the order of the calls.
 * Jobs are claimed oldest first; PostgreSQL claimers skip rows locked by each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +37,7 @@ from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
 from legato.store.sql.documents import ExecutionDocuments, JobPayloads
 from legato.store.sql.executions import event_rows, execution_row, insert_executions
+from legato.store.sql.grouping import GroupWriter
 from legato.store.sql.records import log_rows, metric_rows
 from legato.store.sql.schema import (
     execution_locks,
@@ -192,6 +196,8 @@ class SqlWorkerQueue:
     def __init__(self, db: Database, payloads: JobPayloads | None = None) -> None:
         self._db = db
         self._payloads = payloads or JobPayloads()
+        #: results reported while a transaction runs share the next one
+        self._finishes = GroupWriter(db, _finish_all)
 
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
@@ -228,17 +234,8 @@ class SqlWorkerQueue:
         logs: Sequence[LogEntry] = (),
         metrics: Sequence[MetricEntry] = (),
     ) -> None:
-        event_list, log_list = event_rows(events), log_rows(logs)
-        metric_list = metric_rows(metrics)
-
-        def finish(conn: sa.Connection) -> None:
-            if conn.execute(sql.DELETE_JOB, {"job_id": job_id}).rowcount == 0:
-                return
-            _insert(conn, sql.INSERT_EVENTS, event_list)
-            _insert(conn, sql.INSERT_LOGS, log_list)
-            _insert(conn, sql.INSERT_METRICS, metric_list)
-
-        await self._db.write(finish)
+        rows = _Finished(job_id, event_rows(events), log_rows(logs), metric_rows(metrics))
+        await self._finishes.submit(rows)
 
     async def requeue_stale(self, older_than: datetime) -> int:
         beats = worker_heartbeats
@@ -276,3 +273,30 @@ class SqlWorkerQueue:
             return list(claimed.scalars())
 
         return await self._db.write(cancel)
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """The rows a job's ``finish`` writes."""
+
+    job_id: str
+    events: list[dict[str, Any]]
+    logs: list[dict[str, Any]]
+    metrics: list[dict[str, Any]]
+
+
+def _finish_all(conn: sa.Connection, finished: list[_Finished]) -> None:
+    """Delete the jobs and store their results; a job already gone (finished before, or
+    re-queued and claimed again) keeps its results out."""
+    events: list[dict[str, Any]] = []
+    logs: list[dict[str, Any]] = []
+    metrics: list[dict[str, Any]] = []
+    for rows in finished:
+        if conn.execute(sql.DELETE_JOB, {"job_id": rows.job_id}).rowcount == 0:
+            continue
+        events.extend(rows.events)
+        logs.extend(rows.logs)
+        metrics.extend(rows.metrics)
+    _insert(conn, sql.INSERT_EVENTS, events)
+    _insert(conn, sql.INSERT_LOGS, logs)
+    _insert(conn, sql.INSERT_METRICS, metrics)
