@@ -100,13 +100,17 @@ SEVERITY = {
 
 
 def _iso_instant(value: datetime) -> str:
-    """Java's ``Instant.toString``: UTC, ``Z``, fractions in groups of three digits."""
-    moment = value.astimezone(UTC)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    """Java's ``Instant.toString``: UTC, ``Z``, fractions in groups of three digits, years of
+    four digits at least."""
+    moment = value if value.tzinfo is UTC else value.astimezone(UTC)
     micros = moment.microsecond
-    if micros:
-        text += f".{micros // 1000:03d}" if micros % 1000 == 0 else f".{micros:06d}"
-    return text + "Z"
+    if not micros:
+        spec = "seconds"
+    elif micros % 1000:
+        spec = "microseconds"
+    else:
+        spec = "milliseconds"
+    return moment.isoformat(timespec=spec)[:-6] + "Z"  # "+00:00" becomes "Z"
 
 
 Instant = Annotated[datetime, PlainSerializer(_iso_instant, return_type=str)]

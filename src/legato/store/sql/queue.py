@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from legato.store.protocols import (
     StoredEvent,
     WorkerJob,
 )
+from legato.store.sql import plain
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
 from legato.store.sql.documents import ExecutionDocuments, JobPayloads
@@ -119,7 +121,16 @@ class SqlExecutorStore:
             insert_executions(conn, new_executions)
             conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
-        await self._db.write(commit)
+        def commit_plain(conn: sa.Connection) -> None:
+            plain.insert(conn, "executions", [row], upsert_key="id")
+            plain.delete(conn, "executor_events", "id", consumed)
+            _insert_jobs(conn, job_list, plain_sql=True)
+            plain.insert(conn, "executor_events", event_list)
+            plain.insert(conn, "logs", log_list)
+            insert_executions(conn, new_executions)
+            plain.delete(conn, "execution_locks", "execution_id", [execution.id])
+
+        await self._db.write(commit_plain if self._db.is_sqlite else commit)
         self._documents.remember(document, execution)
         for job, job_row in zip(jobs, job_list, strict=True):
             self._payloads.remember(job.id, job_row["payload"], job.payload)
@@ -180,12 +191,17 @@ def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
     ]
 
 
-def _insert_jobs(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+def _insert_jobs(
+    conn: sa.Connection, rows: list[dict[str, Any]], *, plain_sql: bool = False
+) -> None:
     if not rows:
         return
     try:
-        conn.execute(sql.INSERT_JOBS, rows)
-    except IntegrityError as error:
+        if plain_sql:
+            plain.insert(conn, "worker_jobs", rows)
+        else:
+            conn.execute(sql.INSERT_JOBS, rows)
+    except (IntegrityError, sqlite3.IntegrityError) as error:
         ids = [row["id"] for row in rows]
         raise StoreConflictError(f"a worker job id among {ids} already exists") from error
 
@@ -197,7 +213,7 @@ class SqlWorkerQueue:
         self._db = db
         self._payloads = payloads or JobPayloads()
         #: results reported while a transaction runs share the next one
-        self._finishes = GroupWriter(db, _finish_all)
+        self._finishes = GroupWriter(db, _finish_plain if db.is_sqlite else _finish_all)
 
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
@@ -300,3 +316,19 @@ def _finish_all(conn: sa.Connection, finished: list[_Finished]) -> None:
     _insert(conn, sql.INSERT_EVENTS, events)
     _insert(conn, sql.INSERT_LOGS, logs)
     _insert(conn, sql.INSERT_METRICS, metrics)
+
+
+def _finish_plain(conn: sa.Connection, finished: list[_Finished]) -> None:
+    """``_finish_all`` in plain SQL (SQLite)."""
+    events: list[dict[str, Any]] = []
+    logs: list[dict[str, Any]] = []
+    metrics: list[dict[str, Any]] = []
+    for rows in finished:
+        if plain.delete(conn, "worker_jobs", "id", [rows.job_id]) == 0:
+            continue
+        events.extend(rows.events)
+        logs.extend(rows.logs)
+        metrics.extend(rows.metrics)
+    plain.insert(conn, "executor_events", events)
+    plain.insert(conn, "logs", logs)
+    plain.insert(conn, "metrics", metrics)
