@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from legato.store.sql.database import Database
 from legato.store.sql.grouping import GroupWriter
 
 
@@ -39,7 +38,7 @@ def _writer(db: _FakeDatabase, most: int = 500) -> GroupWriter[str]:
             raise RuntimeError(f"cannot write {items}")
         db.transactions.append(list(items))
 
-    return GroupWriter(cast(Database, db), write_all, most)
+    return GroupWriter(db.write, write_all, most)
 
 
 @_sync

@@ -37,7 +37,7 @@ def test_inserted_instants_read_back_like_sqlalchemy_ones(engine: sa.Engine) -> 
     later = datetime(2024, 5, 1, 5, 4, 6, tzinfo=timezone(timedelta(hours=2)))
     with engine.begin() as conn:
         plain.insert(
-            conn,
+            plain.driver(conn),
             "executor_events",
             [
                 {"execution_id": "e1", "payload": "{}", "due_at": DUE},
@@ -57,7 +57,7 @@ def test_inserted_instants_read_back_like_sqlalchemy_ones(engine: sa.Engine) -> 
 def test_naive_instants_are_refused(engine: sa.Engine) -> None:
     with engine.begin() as conn, pytest.raises(ValueError, match="naive datetime"):
         plain.insert(
-            conn,
+            plain.driver(conn),
             "executor_events",
             [{"execution_id": "e1", "payload": "{}", "due_at": datetime(2024, 5, 1)}],
         )
@@ -65,8 +65,8 @@ def test_naive_instants_are_refused(engine: sa.Engine) -> None:
 
 def test_upsert_replaces_the_row_with_the_same_key(engine: sa.Engine) -> None:
     with engine.begin() as conn:
-        plain.insert(conn, "executions", [_row("e1", "CREATED")], upsert_key="id")
-        plain.insert(conn, "executions", [_row("e1", "RUNNING")], upsert_key="id")
+        plain.insert(plain.driver(conn), "executions", [_row("e1", "CREATED")], upsert_key="id")
+        plain.insert(plain.driver(conn), "executions", [_row("e1", "RUNNING")], upsert_key="id")
     with engine.connect() as conn:
         states = conn.execute(sa.select(executions.c.id, executions.c.state)).all()
     assert [tuple(row) for row in states] == [("e1", "RUNNING")]
@@ -75,18 +75,18 @@ def test_upsert_replaces_the_row_with_the_same_key(engine: sa.Engine) -> None:
 def test_delete_counts_rows_across_chunks(engine: sa.Engine) -> None:
     rows = [{"execution_id": f"e{n}", "payload": "{}", "due_at": None} for n in range(1200)]
     with engine.begin() as conn:
-        plain.insert(conn, "executor_events", rows)
+        plain.insert(plain.driver(conn), "executor_events", rows)
         ids = list(conn.execute(sa.select(executor_events.c.id)).scalars())
-        assert plain.delete(conn, "executor_events", "id", ids[:1100]) == 1100
-        assert plain.delete(conn, "executor_events", "id", ids[:5]) == 0
-        assert plain.delete(conn, "executor_events", "id", []) == 0
+        assert plain.delete(plain.driver(conn), "executor_events", "id", ids[:1100]) == 1100
+        assert plain.delete(plain.driver(conn), "executor_events", "id", ids[:5]) == 0
+        assert plain.delete(plain.driver(conn), "executor_events", "id", []) == 0
         left = conn.execute(sa.select(sa.func.count()).select_from(executor_events)).scalar()
     assert left == 100
 
 
 def test_statements_roll_back_with_the_transaction(engine: sa.Engine) -> None:
     with pytest.raises(RuntimeError), engine.begin() as conn:
-        plain.insert(conn, "executions", [_row("e1", "CREATED")], upsert_key="id")
+        plain.insert(plain.driver(conn), "executions", [_row("e1", "CREATED")], upsert_key="id")
         raise RuntimeError("abort")
     with engine.connect() as conn:
         assert conn.execute(sa.select(executions.c.id)).all() == []

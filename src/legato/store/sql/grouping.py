@@ -13,23 +13,23 @@ task of its own, so a cancelled caller never strands the items of others.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Generic, TypeVar
-
-import sqlalchemy as sa
-
-from legato.store.sql.database import Database
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 
 I = TypeVar("I")  # noqa: E741 - an item
 
 
 class GroupWriter(Generic[I]):
-    """Writes items with ``write_all(conn, items)`` in as few transactions as possible."""
+    """Writes items with ``write_all(connection, items)`` in as few transactions as possible,
+    each transaction run by ``write`` (``Database.write`` or ``Database.write_plain``)."""
 
     def __init__(
-        self, db: Database, write_all: Callable[[sa.Connection, list[I]], None], most: int = 500
+        self,
+        write: Callable[[Callable[[Any], None]], Awaitable[None]],
+        write_all: Callable[[Any, list[I]], None],
+        most: int = 500,
     ) -> None:
-        self._db = db
+        self._write = write
         self._write_all = write_all
         self._most = most
         self._pending: list[tuple[I, asyncio.Future[None]]] = []
@@ -48,13 +48,13 @@ class GroupWriter(Generic[I]):
             batch, self._pending = self._pending[: self._most], self._pending[self._most :]
             items = [item for item, _ in batch]
             try:
-                await self._db.write(self._writing(items))
+                await self._write(self._writing(items))
             except Exception as error:
                 _settle(batch, error)
             else:
                 _settle(batch, None)
 
-    def _writing(self, items: list[I]) -> Callable[[sa.Connection], None]:
+    def _writing(self, items: list[I]) -> Callable[[Any], None]:
         return lambda conn: self._write_all(conn, items)
 
 

@@ -4,8 +4,8 @@ Why: SQLAlchemy spends ~50-100 µs preparing each execution of a prebuilt statem
 construction, execution context, events), several times what SQLite needs for the statement
 itself; a task goes through about a dozen of them.
 
-Invariants: every function runs on the connection of an open SQLAlchemy transaction (the same
-``sqlite3`` connection, so the statements commit or roll back with it); values are written as
+Invariants: every function takes the ``sqlite3`` connection of an open transaction
+(``Database.write_plain``) and commits nothing itself; values are written as
 SQLAlchemy writes them on SQLite (``UTCDateTime``: naive UTC text with microseconds, naive
 datetimes refused), so rows written either way read back the same. Table and column names come
 from the code, never from data.
@@ -27,7 +27,7 @@ _CHUNK = 500
 
 
 def driver(conn: sa.Connection) -> Any:
-    """The ``sqlite3`` connection under ``conn``."""
+    """The ``sqlite3`` connection under a SQLAlchemy connection."""
     return conn.connection.driver_connection
 
 
@@ -49,7 +49,7 @@ def _insert_sql(table: str, columns: tuple[str, ...], upsert_key: str | None) ->
 
 
 def insert(
-    conn: sa.Connection, table: str, rows: Sequence[dict[str, Any]], upsert_key: str | None = None
+    db: Any, table: str, rows: Sequence[dict[str, Any]], upsert_key: str | None = None
 ) -> None:
     """Insert ``rows`` (all with the keys of the first) into ``table``; with ``upsert_key``, a
     row whose key exists replaces the stored one."""
@@ -59,17 +59,17 @@ def insert(
     sql = _insert_sql(table, columns, upsert_key)
     values = [tuple(_value(row[c]) for c in columns) for row in rows]
     if len(values) == 1:
-        driver(conn).execute(sql, values[0])
+        db.execute(sql, values[0])
     else:
-        driver(conn).executemany(sql, values)
+        db.executemany(sql, values)
 
 
-def delete(conn: sa.Connection, table: str, column: str, keys: Sequence[Any]) -> int:
+def delete(db: Any, table: str, column: str, keys: Sequence[Any]) -> int:
     """Delete the rows of ``table`` whose ``column`` is in ``keys``; the number deleted."""
     deleted = 0
     for start in range(0, len(keys), _CHUNK):
         chunk = tuple(keys[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
         sql = f"DELETE FROM {table} WHERE {column} IN ({marks})"
-        deleted += int(driver(conn).execute(sql, chunk).rowcount)
+        deleted += int(db.execute(sql, chunk).rowcount)
     return deleted

@@ -14,7 +14,6 @@ Invariants:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +33,7 @@ from legato.store.protocols import (
     StoredEvent,
     WorkerJob,
 )
-from legato.store.sql import plain
+from legato.store.sql import plain, plain_queue
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
 from legato.store.sql.documents import ExecutionDocuments, JobPayloads
@@ -93,7 +92,14 @@ class SqlExecutorStore:
         # events behind a lock
         probe = ("SELECT 1", ()) if sweep else (sql.PROBE_CANDIDATE, (sqlite_instant(now),))
         nothing: list[tuple[str, str, list[StoredEvent]]] = []
-        claimed = await self._db.write_when(probe, claim, nothing)
+        if self._db.is_sqlite:
+            claimed = await self._db.write_plain_when(
+                probe,
+                lambda db: plain_queue.claim_events(db, executor_id, now, limit, sweep),
+                nothing,
+            )
+        else:
+            claimed = await self._db.write_when(probe, claim, nothing)
         return [(self._documents.read(i, document), events) for i, document, events in claimed]
 
     async def commit(
@@ -121,16 +127,21 @@ class SqlExecutorStore:
             insert_executions(conn, new_executions)
             conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
-        def commit_plain(conn: sa.Connection) -> None:
-            plain.insert(conn, "executions", [row], upsert_key="id")
-            plain.delete(conn, "executor_events", "id", consumed)
-            _insert_jobs(conn, job_list, plain_sql=True)
-            plain.insert(conn, "executor_events", event_list)
-            plain.insert(conn, "logs", log_list)
-            insert_executions(conn, new_executions)
-            plain.delete(conn, "execution_locks", "execution_id", [execution.id])
+        def commit_plain(db: Any) -> None:
+            plain.insert(db, "executions", [row], upsert_key="id")
+            plain.delete(db, "executor_events", "id", consumed)
+            plain_queue.insert_rows(db, "worker_jobs", job_list, "a worker job id", "id")
+            plain.insert(db, "executor_events", event_list)
+            plain.insert(db, "logs", log_list)
+            if new_executions:
+                rows = [execution_row(e) for e in new_executions]
+                plain_queue.insert_rows(db, "executions", rows, "an execution id", "id")
+            plain.delete(db, "execution_locks", "execution_id", [execution.id])
 
-        await self._db.write(commit_plain if self._db.is_sqlite else commit)
+        if self._db.is_sqlite:
+            await self._db.write_plain(commit_plain)
+        else:
+            await self._db.write(commit)
         self._documents.remember(document, execution)
         for job, job_row in zip(jobs, job_list, strict=True):
             self._payloads.remember(job.id, job_row["payload"], job.payload)
@@ -191,17 +202,12 @@ def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
     ]
 
 
-def _insert_jobs(
-    conn: sa.Connection, rows: list[dict[str, Any]], *, plain_sql: bool = False
-) -> None:
+def _insert_jobs(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     try:
-        if plain_sql:
-            plain.insert(conn, "worker_jobs", rows)
-        else:
-            conn.execute(sql.INSERT_JOBS, rows)
-    except (IntegrityError, sqlite3.IntegrityError) as error:
+        conn.execute(sql.INSERT_JOBS, rows)
+    except IntegrityError as error:
         ids = [row["id"] for row in rows]
         raise StoreConflictError(f"a worker job id among {ids} already exists") from error
 
@@ -213,28 +219,37 @@ class SqlWorkerQueue:
         self._db = db
         self._payloads = payloads or JobPayloads()
         #: results reported while a transaction runs share the next one
-        self._finishes = GroupWriter(db, _finish_plain if db.is_sqlite else _finish_all)
+        self._finishes: GroupWriter[_Finished] = GroupWriter(
+            db.write_plain if db.is_sqlite else db.write,
+            _finish_plain if db.is_sqlite else _finish_all,
+        )
 
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
     ) -> list[WorkerJob]:
-        params = {"worker": worker_id, "at": now or datetime.now(UTC), "limit": limit}
-        none: list[sa.Row[Any]] = []
-        rows = await self._db.write_when(
-            (sql.PROBE_FREE_JOB, ()),
-            lambda conn: list(conn.execute(sql.CLAIM_JOBS, params)),
-            none,
-        )
+        at = now or datetime.now(UTC)
+        params = {"worker": worker_id, "at": at, "limit": limit}
+        none: list[tuple[Any, ...]] = []
+        if self._db.is_sqlite:
+            rows = await self._db.write_plain_when(
+                (sql.PROBE_FREE_JOB, ()),
+                lambda db: plain_queue.claim_jobs(db, worker_id, at, limit),
+                none,
+            )
+        else:
+            rows = await self._db.write(
+                lambda conn: [tuple(row) for row in conn.execute(sql.CLAIM_JOBS, params)]
+            )
         return [
-            WorkerJob(row.id, row.execution_id, row.task_run_id, self._payload(row), worker_id)
-            for row in sorted(rows, key=lambda row: row.seq)
+            WorkerJob(job_id, execution_id, task_run_id, self._payload(job_id, text), worker_id)
+            for _, job_id, execution_id, task_run_id, text in sorted(rows)
         ]
 
-    def _payload(self, row: sa.Row[Any]) -> dict[str, Any]:
-        known = self._payloads.take(row.id, row.payload)
+    def _payload(self, job_id: str, text: str) -> dict[str, Any]:
+        known = self._payloads.take(job_id, text)
         if known is not None:
             return known
-        payload: dict[str, Any] = rules.loads(row.payload)
+        payload: dict[str, Any] = rules.loads(text)
         return payload
 
     async def heartbeat(self, worker_id: str, now: datetime) -> None:
@@ -318,17 +333,17 @@ def _finish_all(conn: sa.Connection, finished: list[_Finished]) -> None:
     _insert(conn, sql.INSERT_METRICS, metrics)
 
 
-def _finish_plain(conn: sa.Connection, finished: list[_Finished]) -> None:
+def _finish_plain(db: Any, finished: list[_Finished]) -> None:
     """``_finish_all`` in plain SQL (SQLite)."""
     events: list[dict[str, Any]] = []
     logs: list[dict[str, Any]] = []
     metrics: list[dict[str, Any]] = []
     for rows in finished:
-        if plain.delete(conn, "worker_jobs", "id", [rows.job_id]) == 0:
+        if plain.delete(db, "worker_jobs", "id", [rows.job_id]) == 0:
             continue
         events.extend(rows.events)
         logs.extend(rows.logs)
         metrics.extend(rows.metrics)
-    plain.insert(conn, "executor_events", events)
-    plain.insert(conn, "logs", logs)
-    plain.insert(conn, "metrics", metrics)
+    plain.insert(db, "executor_events", events)
+    plain.insert(db, "logs", logs)
+    plain.insert(db, "metrics", metrics)
