@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from legato.errors import ExpressionEvaluationError, LegatoError
+from legato.runtime import render_platform
 from legato.worker.kv import RunKV
 from legato.worker.masking import Masker
 from legato.worker.secrets import EnvSecrets
@@ -114,39 +115,10 @@ class WorkerPlatform:
         )
 
     def current_each_output(self, outputs: Any) -> Any:
-        if not isinstance(outputs, Mapping):
-            raise ExpressionEvaluationError(
-                "The 'currentEachOutput' function expects an argument 'outputs' with type map."
-            )
-        current: Mapping[Any, Any] = outputs
-        for parent in reversed(list(self._variables.get("parents") or [])):
-            value = (parent.get("taskrun") or {}).get("value")
-            nested = current.get(value)
-            if not isinstance(nested, Mapping):
-                raise ExpressionEvaluationError(
-                    "No execution outputs for the current task runs path"
-                )
-            current = nested
-        return current.get((self._variables.get("taskrun") or {}).get("value"))
+        return render_platform.current_each_output(self._variables, outputs)
 
     def tasks_with_state(self, state: str) -> list[dict[str, Any]]:
-        wanted = state.upper()
-        found: list[dict[str, Any]] = []
-        for task_id, details in (self._variables.get("tasks") or {}).items():
-            if not isinstance(details, Mapping):
-                continue
-            for key, item in details.items():
-                found.extend(_state_match(task_id, key, item, wanted))
-        return found
-
-
-def _state_match(task_id: str, key: str, item: Any, wanted: str) -> list[dict[str, Any]]:
-    if key == "state" and isinstance(item, str):
-        return [{"taskId": task_id, "state": wanted}] if item.upper() == wanted else []
-    state = item.get("state") if isinstance(item, Mapping) else None
-    if isinstance(state, str) and state.upper() == wanted:
-        return [{"taskId": task_id, "state": wanted, "value": key}]
-    return []
+        return render_platform.tasks_with_state(self._variables, state)
 
 
 def _guard(action: Callable[[], T]) -> T:
