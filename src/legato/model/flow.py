@@ -25,7 +25,6 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -34,6 +33,7 @@ from legato.model.inputs import AnyInput
 from legato.model.labels import Labels
 from legato.model.outputs import Output
 from legato.model.plugin import ParseContext
+from legato.model.property import WorkerGroup
 from legato.model.retry import Retry
 from legato.model.tasks import Task, Tasks
 from legato.model.triggers import Triggers
@@ -73,7 +73,7 @@ class Flow(BaseModel):
     deleted: bool = False
     sla: list[flow_parts.Sla] | None = None
     checks: list[flow_parts.Check] | None = None
-    workerGroup: Any = None
+    workerGroup: WorkerGroup = None
 
     _source: str = PrivateAttr(default="")
     _warnings: tuple[str, ...] = PrivateAttr(default=())
@@ -86,16 +86,6 @@ class Flow(BaseModel):
         if parsed and isinstance(data, Mapping) and "finally_" in data:
             raise PropertyError("unknown property 'finally_'; did you mean 'finally'?", "finally_")
         return data
-
-    @field_validator("workerGroup")
-    @classmethod
-    def _no_worker_group(cls, value: Any) -> Any:
-        if value is not None:
-            raise ValueError(
-                "'workerGroup' is an Enterprise Edition feature that Legato does not support; "
-                "remove it"
-            )
-        return value
 
     @property
     def source(self) -> str:

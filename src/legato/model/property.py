@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 from typing import Annotated, Any, TypeAlias, TypeVar, Union
 
-from pydantic import GetCoreSchemaHandler, PlainSerializer
+from pydantic import AfterValidator, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
 T = TypeVar("T")
@@ -134,3 +134,15 @@ class _DurationMarker:
 Duration: TypeAlias = Annotated[
     timedelta, _DurationMarker, PlainSerializer(format_duration, return_type=str)
 ]
+
+
+def _refuse_worker_group(value: Any) -> Any:
+    if value is not None:
+        raise ValueError(
+            "'workerGroup' is an Enterprise Edition feature that Legato does not support; remove it"
+        )
+    return value
+
+
+#: ``workerGroup`` (on flows, tasks and triggers): accepted by the schema, refused with a message
+WorkerGroup: TypeAlias = Annotated[Any, AfterValidator(_refuse_worker_group)]

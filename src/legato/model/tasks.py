@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from legato.model.plugin import Child, Plugin, PluginKind
-from legato.model.property import Duration, Dyn
+from legato.model.property import Duration, Dyn, WorkerGroup
 from legato.model.retry import Retry
 
 TASK_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
@@ -44,19 +44,9 @@ class Task(Plugin):
     runIf: Any = "true"
     logLevel: LogLevel | None = None
     logToFile: bool = False
-    workerGroup: dict[str, Any] | None = None
+    workerGroup: WorkerGroup = None
     taskCache: TaskCache | None = None
     version: str | None = None
-
-    @field_validator("workerGroup")
-    @classmethod
-    def _no_worker_group(cls, value: Any) -> Any:
-        if value is not None:
-            raise ValueError(
-                "'workerGroup' is an Enterprise Edition feature that Legato does not support; "
-                "remove it"
-            )
-        return value
 
 
 class RunnableTask(Task):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from legato.model.conditions import Conditions
 from legato.model.execution import StateName
 from legato.model.plugin import Child, Plugin, PluginKind
+from legato.model.property import WorkerGroup
+from legato.model.tasks import LogLevel
 
 TRIGGER_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
 
@@ -26,21 +28,11 @@ class Trigger(Plugin):
     disabled: bool = False
     labels: Any = None
     stopAfter: list[State] | None = None
-    logLevel: Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] | None = None
+    logLevel: LogLevel | None = None
     logToFile: bool = False
-    workerGroup: dict[str, Any] | None = None
-    minLogLevel: Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] | None = None
+    workerGroup: WorkerGroup = None
+    minLogLevel: LogLevel | None = None
     version: str | None = None
-
-    @field_validator("workerGroup")
-    @classmethod
-    def _no_worker_group(cls, value: Any) -> Any:
-        if value is not None:
-            raise ValueError(
-                "'workerGroup' is an Enterprise Edition feature that Legato does not support; "
-                "remove it"
-            )
-        return value
 
 
 class PollingTrigger(Trigger):
