@@ -8,7 +8,9 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --all-groups --quiet
-	@.venv/bin/python -m compileall -q src >/dev/null
+	@# byte-compile once: with PYTHONDONTWRITEBYTECODE set (as on some machines) every start
+	@# would recompile SQLAlchemy, pydantic and our sources (about a second per `legato` call)
+	@.venv/bin/python -m compileall -q -j 0 src .venv/lib >/dev/null 2>&1 || true
 
 # The example flows that need nothing from outside this machine (no network, no scripts yet).
 RUNNABLE_EXAMPLES := hello_world fanout_foreach_parallel retry_and_errors scheduled_report subflow_parent
