@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from legato.model.execution import Execution, Label, State, StateType, TaskRun
 from legato.store import rules
-from legato.store.sql.documents import ExecutionDocuments, JobPayloads
+from legato.store.sql.documents import ExecutionDocuments, JobPayloads, shared_json
 
 START = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -109,3 +111,37 @@ def test_job_payloads_are_bounded_oldest_first() -> None:
     assert payloads.take("job0", "0") is None
     assert payloads.take("job1", "1") == {"n": 1}
     assert payloads.take("job2", "2") == {"n": 2}
+
+
+def test_shared_json_writes_what_dumps_writes() -> None:
+    states = {"ret": {str(n): {"state": "CREATED"} for n in range(50)}}
+    outputs = {"each": [{"value": 'é"\\'}, None, 1.5, True]}
+    payloads = [
+        {
+            "task": {"id": "ret", "type": "io.kestra.plugin.core.debug.Return"},
+            "variables": {"tasks": dict(states), "outputs": outputs, "n": n, "empty": {}},
+            "attempt": 1,
+        }
+        for n in range(3)
+    ]
+    payloads.append({"variables": {"keys": {1: "int key"}, "deep": {"a": {"b": {"c": [1]}}}}})
+    payloads.append({})
+    texts = shared_json(payloads)
+    assert texts == [rules.dumps(p) for p in payloads]
+    assert [json.loads(t) for t in texts[:3]] == json.loads(json.dumps(payloads[:3]))
+
+
+def test_shared_json_serializes_a_shared_container_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = [{"state": "SUCCESS"}] * 3
+    payloads = [{"variables": {"tasks": {"t": shared}}} for _ in range(4)]
+    calls: list[object] = []
+    real = rules.dumps
+
+    def counting(value: object) -> str:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(rules, "dumps", counting)
+    texts = shared_json(payloads)
+    assert sum(1 for value in calls if value is shared) == 1
+    assert texts == [real(p) for p in payloads]

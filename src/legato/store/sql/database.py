@@ -14,9 +14,9 @@ asking whether there is work, run before every claim) and the hot-path writes
 thread keeps in autocommit mode (explicit ``BEGIN IMMEDIATE``/``COMMIT``): a statement costs
 ~10-20 µs instead of ~100 µs. Plain writes even run on the event loop's thread, on a connection
 of its own with no busy timeout, when the write lock is free at once (they never wait there:
-a locked database sends them to the database thread, which waits). PostgreSQL gets one thread per pooled
-connection; transactions are READ COMMITTED. A caller cancelled while its work runs does not
-stop the work: the transaction still commits or rolls back as a whole.
+a locked database sends them to the database thread, which waits). PostgreSQL gets one thread
+per pooled connection; transactions are READ COMMITTED. A caller cancelled while its work runs
+does not stop the work: the transaction still commits or rolls back as a whole.
 """
 
 from __future__ import annotations

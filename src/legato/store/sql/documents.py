@@ -17,9 +17,11 @@ is handed back once, only for the very text stored with it; it is the executor's
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from legato.model.execution import Execution, TaskRun
+from legato.store import rules
 
 
 def read_execution(document: str) -> Execution:
@@ -97,3 +99,33 @@ class JobPayloads:
         """The payload remembered for this job and text (forgotten then), else None."""
         known = self._known.pop(job_id, None)
         return known[1] if known is not None and known[0] == text else None
+
+
+def shared_json(values: Sequence[dict[str, Any]], expand: int = 3) -> list[str]:
+    """``rules.dumps`` of each value, serializing once the containers they share.
+
+    Worker job payloads of one commit share big subtrees (the ``tasks`` states and ``outputs``
+    of a loop with a thousand iterations): dicts are written key by key down to ``expand``
+    levels, and the containers below are serialized once per object. The text equals
+    ``rules.dumps(value)`` (compact JSON, same key order)."""
+    memo: dict[int, tuple[Any, str]] = {}
+
+    def text(value: Any, depth: int) -> str:
+        if isinstance(value, dict) and value:
+            if depth < expand and all(type(key) is str for key in value):
+                items = ",".join(f"{rules.dumps(k)}:{text(v, depth + 1)}" for k, v in value.items())
+                return "{" + items + "}"
+            return cached(value)
+        if isinstance(value, list) and value:
+            return cached(value)
+        return rules.dumps(value)
+
+    def cached(value: Any) -> str:
+        hit = memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        out = rules.dumps(value)
+        memo[id(value)] = (value, out)
+        return out
+
+    return [text(value, 0) for value in values]

@@ -36,7 +36,7 @@ from legato.store.protocols import (
 from legato.store.sql import plain, plain_queue
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
-from legato.store.sql.documents import ExecutionDocuments, JobPayloads
+from legato.store.sql.documents import ExecutionDocuments, JobPayloads, shared_json
 from legato.store.sql.executions import event_rows, execution_row, insert_executions
 from legato.store.sql.grouping import GroupWriter
 from legato.store.sql.records import log_rows, metric_rows
@@ -191,14 +191,15 @@ def _load(
 
 
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
+    texts = shared_json([job.payload for job in jobs])
     return [
         {
             "id": job.id,
             "execution_id": job.execution_id,
             "task_run_id": job.task_run_id,
-            "payload": rules.dumps(job.payload),
+            "payload": text,
         }
-        for job in jobs
+        for job, text in zip(jobs, texts, strict=True)
     ]
 
 
