@@ -100,7 +100,13 @@ class _Running:
 
     def __init__(self, ctx: WorkerRunContext) -> None:
         self.ctx = ctx
-        self.killed = asyncio.Event()
+        #: resolved when the job is killed (a future: cheaper to wait on than an event's task)
+        self.killed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def kill(self) -> None:
+        self.ctx.kill_event.set()
+        if not self.killed.done():
+            self.killed.set_result(None)
 
 
 class Worker:
@@ -143,8 +149,7 @@ class Worker:
         """Interrupt these task runs if this worker runs them; return those it ran."""
         hit = [run_id for run_id in task_run_ids if run_id in self._running]
         for run_id in hit:
-            self._running[run_id].ctx.kill_event.set()
-            self._running[run_id].killed.set()
+            self._running[run_id].kill()
         return hit
 
     async def run(self) -> None:
@@ -271,15 +276,11 @@ class Worker:
     ) -> AttemptOutcome:
         loop = asyncio.get_running_loop()
         work = loop.run_in_executor(pool, run_attempt, dispatch.task, running.ctx, self.registry)
-        killed = asyncio.create_task(running.killed.wait())
-        waiters: set[asyncio.Future[Any]] = {work, killed}
-        try:
-            done, _ = await asyncio.wait(
-                waiters, timeout=dispatch.timeout_seconds, return_when="FIRST_COMPLETED"
-            )
-        finally:
-            killed.cancel()
-        if running.killed.is_set():
+        waiters: set[asyncio.Future[Any]] = {work, running.killed}
+        done, _ = await asyncio.wait(
+            waiters, timeout=dispatch.timeout_seconds, return_when="FIRST_COMPLETED"
+        )
+        if running.killed.done():
             running.ctx.kill_event.set()
             running.ctx.logger.warn("Task killed")
             return AttemptOutcome(StateType.KILLED, None, "Task killed", False)

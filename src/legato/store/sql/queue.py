@@ -191,7 +191,9 @@ def _load(
 
 
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
-    texts = shared_json([job.payload for job in jobs])
+    payloads = [job.payload for job in jobs]
+    # sharing pays only across jobs: one payload is faster through plain dumps
+    texts = shared_json(payloads) if len(payloads) > 1 else [rules.dumps(p) for p in payloads]
     return [
         {
             "id": job.id,
