@@ -316,10 +316,12 @@ def plugin_ports(stores: Stores) -> dict[str, Callable[[worker_bridge.Bridge], o
 def executor_platform(
     engine: Engine, bridge: worker_bridge.Bridge
 ) -> Callable[[Execution], Platform | None]:
-    """Platform functions (kv(), secret(), read(), fileURI()…) for the conditions and values
-    the executor renders (If, Switch, runIf, ForEach values…), bound to each execution."""
+    """Platform functions (kv(), secret(), read(), fileURI(), errorLogs()…) for the conditions
+    and values the executor renders (If, Switch, runIf, ForEach values…), bound to each
+    execution."""
     secrets = worker_secrets.EnvSecrets()
     stores = engine.stores
+    logs = maintenance.SyncLogReader(stores.logs, bridge)
 
     def kv(namespace: str) -> worker_kv.RunKV:
         return worker_kv.RunKV(stores.kv, bridge, engine.clock, namespace)
@@ -334,6 +336,8 @@ def executor_platform(
             secrets=secrets,
             masker=worker_masking.Masker(),
             namespace=execution.namespace,
+            logs=logs,
+            execution_id=execution.id,
         )
 
     return platform

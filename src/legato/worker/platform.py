@@ -10,8 +10,8 @@ is not a ``kestra://`` URI names a namespace file (of the flow's namespace unles
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from legato.errors import ExpressionEvaluationError, LegatoError
 from legato.runtime import render_platform
@@ -21,6 +21,17 @@ from legato.worker.secrets import EnvSecrets
 from legato.worker.storage import SCHEME, NamespaceFileView, RunStorage
 
 T = TypeVar("T")
+
+#: how many ERROR lines ``errorLogs()`` returns at most (Kestra's ``LogService.errorLogs``)
+ERROR_LOGS_LIMIT = 25
+
+
+class ExecutionLogs(Protocol):
+    """Reads an execution's log lines (``plugins.core.platform_ports.LogReader``)."""
+
+    def fetch(
+        self, execution_id: str, *, min_level: str, task_ids: Sequence[str] | None = None
+    ) -> list[Mapping[str, Any]]: ...
 
 
 class WorkerPlatform:
@@ -35,6 +46,8 @@ class WorkerPlatform:
         secrets: EnvSecrets,
         masker: Masker,
         namespace: str,
+        logs: ExecutionLogs | None = None,
+        execution_id: str | None = None,
     ) -> None:
         self._variables = variables
         self._storage = storage
@@ -42,6 +55,8 @@ class WorkerPlatform:
         self._secrets = secrets
         self._masker = masker
         self._namespace = namespace
+        self._logs = logs
+        self._execution_id = execution_id
 
     def kv(self, key: str, namespace: str | None, error_on_missing: bool) -> Any:
         store = self._kv(namespace or self._namespace)
@@ -109,10 +124,14 @@ class WorkerPlatform:
         return self.file_size(path) == 0
 
     def error_logs(self) -> list[dict[str, Any]]:
-        raise ExpressionEvaluationError(
-            "errorLogs() is only available in the executor (in 'errors' tasks rendered there); "
-            "a worker cannot read execution logs"
-        )
+        logs, execution_id = self._logs, self._execution_id
+        if logs is None or execution_id is None:
+            raise ExpressionEvaluationError(
+                "errorLogs(): this platform cannot read execution logs (it was built without a "
+                "'logs' port); run the flow on an engine whose worker and executor are given one"
+            )
+        found = _guard(lambda: logs.fetch(execution_id, min_level="ERROR"))
+        return [dict(entry) for entry in found[:ERROR_LOGS_LIMIT]]
 
     def current_each_output(self, outputs: Any) -> Any:
         return render_platform.current_each_output(self._variables, outputs)

@@ -143,6 +143,8 @@ class WorkerRunContext:
             secrets=services.secrets,
             masker=self.masker,
             namespace=self._flow.namespace,
+            logs=services.ports.get("logs"),
+            execution_id=attempt.execution_id,
         )
         self._workdir: Path | None = parent.working_dir() if parent else None
         self._owns_workdir = parent is None
