@@ -1,0 +1,100 @@
+"""How a script task (``sdk.scripts.ScriptTask``) becomes a ``ScriptJob`` and runs.
+
+Invariants: ``script``/``commands``/``beforeCommands``/``env``/``interpreter`` are rendered with
+``workingDir`` and ``outputDir`` as extra variables; a ``script`` is written to a file in the
+working directory and run with the language's command (``script_command``), Python's prefixed
+with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases); Python
+``dependencies`` are refused (not supported yet) rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+from typing import Any
+
+from legato.plugins.scripts.fallback import PROCESS_RUNNER, warn_process_fallback
+from legato.plugins.scripts.files import input_file_map
+from legato.plugins.scripts.namespace import copy_namespace_files
+from legato.plugins.scripts.runner import (
+    ScriptJob,
+    directories,
+    path_variables,
+    prepare,
+    run_commands,
+)
+from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.scripts import ScriptTask
+
+__all__ = ["PYTHON_PRELUDE", "python_executable", "run_script_task"]
+
+PYTHON_PRELUDE = "true=True; false=False; null=None\n"
+
+
+def python_executable() -> str:
+    """A ``python3`` (else ``python``) on PATH, else the worker's own interpreter."""
+    return shutil.which("python3") or shutil.which("python") or sys.executable
+
+
+def run_script_task(
+    task: ScriptTask,
+    ctx: RunContext,
+    *,
+    script: Any = None,
+    commands: Any = None,
+    script_command: str = "/bin/sh",
+    script_name: str = "script.sh",
+    prelude: str = "",
+) -> dict[str, Any]:
+    """Run ``task`` (its ``script`` or its ``commands``) and return its outputs."""
+    if _wants_docker(task):
+        warn_process_fallback(ctx, ctx.render_string(task.containerImage) or None)
+    working, output = directories(ctx)
+    extra = path_variables(working, output)
+    prepare(ctx, input_file_map(ctx, task.inputFiles), working)
+    if task.namespaceFiles is not None:
+        copy_namespace_files(ctx, task.namespaceFiles, working)
+    lines = _list(ctx, task.beforeCommands, extra)
+    if script is not None:
+        path = working / script_name
+        path.write_text(prelude + ctx.render_string(script, extra), encoding="utf-8")
+        lines.append(f"{script_command} {shlex.quote(str(path))}")
+    else:
+        lines.extend(_list(ctx, commands, extra))
+    job = ScriptJob(
+        interpreter=_list(ctx, task.interpreter, extra),
+        lines=lines,
+        env={k: str(v) for k, v in (ctx.render_as(task.env or {}, dict[str, Any], extra)).items()},
+        output_globs=_list(ctx, task.outputFiles, extra),
+        fail_fast=ctx.render_as(task.failFast, bool),
+        warning_on_stderr=ctx.render_as(task.warningOnStdErr, bool),
+    )
+    return run_commands(ctx, job, working, output)
+
+
+def refuse_dependencies(ctx: RunContext, dependencies: Any) -> None:
+    """Fail clearly when Python ``dependencies`` are given (installing them is not supported)."""
+    if dependencies and ctx.render(dependencies):
+        raise TaskError(
+            "Python 'dependencies' are not supported yet by Legato's Process runner: install "
+            "them in the worker's environment (or with 'beforeCommands') and remove the property",
+            retryable=False,
+        )
+
+
+def _wants_docker(task: ScriptTask) -> bool:
+    if task.taskRunner is not None:
+        return task.taskRunner.type != PROCESS_RUNNER
+    if task.runner is not None:
+        return task.runner == "DOCKER"
+    return True
+
+
+def _list(ctx: RunContext, value: Any, extra: dict[str, str]) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [ctx.render_string(item, extra) for item in value]
+    rendered = ctx.render_as(value, list[Any], extra)
+    return [str(item) for item in rendered]

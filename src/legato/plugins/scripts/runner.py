@@ -1,0 +1,138 @@
+"""Run a script task's command lines with the Process runner and build Kestra's outputs.
+
+``run_commands`` is the one place a script task runs: it prepares the working directory
+(input files, namespace files, an output directory), runs ``interpreter + [joined lines]`` as a
+process, streams its lines to the task logger (stdout INFO, stderr WARN — Kestra's newer
+behaviour — both parsed for ``::{...}::`` messages), then uploads output files.
+
+Invariants:
+
+* ``{{ workingDir }}`` / ``{{ outputDir }}`` render to the real local paths, also given as the
+  ``WORKING_DIR`` / ``OUTPUT_DIR`` environment variables, on top of the worker's environment.
+* Lines are joined with newlines; with ``fail_fast`` a shell interpreter gets ``set -e`` first.
+* A non-zero exit raises ``TaskError`` with the exit code and the last stderr lines; a killed
+  or timed-out run raises ``TaskError`` (the worker decides the final state).
+* Outputs: ``exitCode``, ``vars``, ``outputFiles`` (when any), ``stdOutLineCount``,
+  ``stdErrLineCount``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from legato.plugins.scripts.files import collect_output_files, write_input_files
+from legato.plugins.scripts.process import run_process
+from legato.plugins.scripts.protocol import apply_message, parse_message
+from legato.sdk.run_context import RunContext, TaskError
+
+__all__ = ["STDERR_TAIL", "ScriptJob", "join_commands", "run_commands"]
+
+#: how many trailing stderr lines a failure message quotes
+STDERR_TAIL = 10
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash"})
+
+
+@dataclass
+class ScriptJob:
+    """What to run: rendered command lines and the prepared directory's settings."""
+
+    interpreter: list[str]
+    lines: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    output_globs: list[str] = field(default_factory=list)
+    fail_fast: bool = True
+    warning_on_stderr: bool = True
+
+
+@dataclass
+class _Streams:
+    ctx: RunContext
+    variables: dict[str, Any] = field(default_factory=dict)
+    stdout_count: int = 0
+    stderr_count: int = 0
+    stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=STDERR_TAIL))
+
+    def on_line(self, stream: str, line: str) -> None:
+        message = parse_message(line)
+        if stream == "stdout":
+            self.stdout_count += 1
+        else:
+            self.stderr_count += 1
+            if message is None:
+                self.stderr_tail.append(line)
+        if message is not None:
+            apply_message(message, self.ctx, self.variables)
+        elif stream == "stdout":
+            self.ctx.logger.info(line)
+        else:
+            self.ctx.logger.warn(line)
+
+
+def join_commands(interpreter: Sequence[str], lines: Sequence[str], fail_fast: bool) -> str:
+    """The single script text the interpreter receives (``set -e`` first for a failing-fast
+    shell)."""
+    shell = bool(interpreter) and Path(interpreter[0]).name in _SHELLS
+    prefix = ["set -e"] if fail_fast and shell else []
+    return "\n".join([*prefix, *lines])
+
+
+def directories(ctx: RunContext) -> tuple[Path, Path]:
+    """The attempt's working directory and its output directory (created)."""
+    working = ctx.working_dir()
+    output = working / "outputs"
+    output.mkdir(exist_ok=True)
+    return working, output
+
+
+def path_variables(working: Path, output: Path) -> dict[str, str]:
+    """Extra render variables of a script task."""
+    return {"workingDir": str(working), "outputDir": str(output)}
+
+
+def prepare(ctx: RunContext, input_files: Mapping[str, str], working: Path) -> None:
+    """Write the input files into the working directory."""
+    write_input_files(ctx, input_files, working)
+
+
+def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -> dict[str, Any]:
+    """Run ``job`` in ``working``; return the task outputs (or raise ``TaskError``)."""
+    env = {**os.environ, **job.env, "WORKING_DIR": str(working), "OUTPUT_DIR": str(output)}
+    script = join_commands(job.interpreter, job.lines, job.fail_fast)
+    streams = _Streams(ctx)
+    result = run_process(
+        [*job.interpreter, script],
+        cwd=working,
+        env=env,
+        on_line=streams.on_line,
+        is_killed=ctx.is_killed,
+    )
+    if result.killed:
+        raise TaskError("The script was killed (its process group was ended)", retryable=False)
+    if result.exit_code != 0:
+        raise TaskError(_failure(result.exit_code, streams))
+    if job.warning_on_stderr and streams.stderr_count:
+        ctx.logger.warn(
+            f"The script wrote {streams.stderr_count} line(s) to stderr (warningOnStdErr)"
+        )
+    outputs: dict[str, Any] = {
+        "exitCode": result.exit_code,
+        "vars": streams.variables,
+        "stdOutLineCount": streams.stdout_count,
+        "stdErrLineCount": streams.stderr_count,
+    }
+    files = collect_output_files(ctx, job.output_globs, working, output)
+    if files:
+        outputs["outputFiles"] = files
+    return outputs
+
+
+def _failure(exit_code: int, streams: _Streams) -> str:
+    message = f"Command failed with exit code {exit_code}"
+    if streams.stderr_tail:
+        message += ":\n" + "\n".join(streams.stderr_tail)
+    return message
