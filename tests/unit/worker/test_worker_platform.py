@@ -101,6 +101,6 @@ def test_tasks_with_state_lists_matching_task_runs(tmp_path: Path) -> None:
         ]
 
 
-def test_error_logs_says_it_is_not_available_on_a_worker(tmp_path: Path) -> None:
-    with harness(tmp_path) as h, pytest.raises(ExpressionEvaluationError, match="executor"):
+def test_error_logs_without_a_logs_port_names_the_missing_port(tmp_path: Path) -> None:
+    with harness(tmp_path) as h, pytest.raises(ExpressionEvaluationError, match="'logs' port"):
         h.ctx.render("{{ errorLogs() }}")
