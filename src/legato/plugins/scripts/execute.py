@@ -1,7 +1,8 @@
 """How a script task (``sdk.scripts.ScriptTask``) becomes a ``ScriptJob`` and runs.
 
 Invariants: ``script``/``commands``/``beforeCommands``/``env``/``interpreter`` are rendered with
-``workingDir`` and ``outputDir`` as extra variables; a ``script`` is written to a file in the
+``workingDir`` and ``outputDir`` as extra variables, and ``kestra://`` URIs in commands and
+scripts are replaced by local copies; a ``script`` is written to a file in the
 working directory and run with the language's command (``script_command``), Python's prefixed
 with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases); Python
 ``dependencies`` are refused (not supported yet) rather than silently ignored.
@@ -15,7 +16,7 @@ import sys
 from typing import Any
 
 from legato.plugins.scripts.fallback import PROCESS_RUNNER, warn_process_fallback
-from legato.plugins.scripts.files import input_file_map
+from legato.plugins.scripts.files import input_file_map, localize_uris
 from legato.plugins.scripts.namespace import copy_namespace_files
 from legato.plugins.scripts.runner import (
     ScriptJob,
@@ -55,13 +56,14 @@ def run_script_task(
     prepare(ctx, input_file_map(ctx, task.inputFiles), working)
     if task.namespaceFiles is not None:
         copy_namespace_files(ctx, task.namespaceFiles, working)
-    lines = _list(ctx, task.beforeCommands, extra)
+    lines = [localize_uris(ctx, line, working) for line in _list(ctx, task.beforeCommands, extra)]
     if script is not None:
         path = working / script_name
-        path.write_text(prelude + ctx.render_string(script, extra), encoding="utf-8")
+        text = localize_uris(ctx, ctx.render_string(script, extra), working)
+        path.write_text(prelude + text, encoding="utf-8")
         lines.append(f"{script_command} {shlex.quote(str(path))}")
     else:
-        lines.extend(_list(ctx, commands, extra))
+        lines.extend(localize_uris(ctx, line, working) for line in _list(ctx, commands, extra))
     job = ScriptJob(
         interpreter=_list(ctx, task.interpreter, extra),
         lines=lines,

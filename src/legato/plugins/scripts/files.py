@@ -5,6 +5,8 @@ Invariants:
 * An input file name is relative and stays inside the working directory: an absolute name or a
   ``..`` segment raises a non-retryable ``TaskError`` naming it. A value starting with
   ``kestra://`` is fetched from internal storage; any other value is the file's content.
+* ``localize_uris`` replaces every ``kestra://`` URI inside a command or script by the absolute
+  path of a local copy in the working directory (as Kestra's task runners do).
 * Output globs are relative to the working directory (same refusal); each matching file is
   uploaded and keyed by its path relative to the working directory. A glob matching nothing
   fails the task, naming the glob. Every file under the output directory is uploaded, keyed by
@@ -14,13 +16,22 @@ Invariants:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from legato.sdk.run_context import RunContext, TaskError
 
-__all__ = ["collect_output_files", "input_file_map", "safe_relative", "write_input_files"]
+__all__ = [
+    "collect_output_files",
+    "input_file_map",
+    "localize_uris",
+    "safe_relative",
+    "write_input_files",
+]
+
+_INTERNAL_URI = re.compile(r"kestra://[-\w._+~#=/]*")
 
 
 def safe_relative(name: str, what: str = "inputFiles name") -> PurePosixPath:
@@ -89,3 +100,16 @@ def collect_output_files(
         for path in sorted(p for p in output_dir.rglob("*") if p.is_file()):
             found.setdefault(path.relative_to(output_dir).as_posix(), path)
     return {name: ctx.storage.put_file(path, name) for name, path in found.items()}
+
+
+def localize_uris(ctx: RunContext, text: str, directory: Path) -> str:
+    """``text`` with each ``kestra://`` URI replaced by the path of a local copy of its file."""
+
+    def copy(match: re.Match[str]) -> str:
+        uri = match.group(0)
+        name = PurePosixPath(uri).name or "file"
+        target = directory / f".input-{len(list(directory.glob('.input-*')))}-{name}"
+        target.write_bytes(ctx.storage.get_bytes(uri))
+        return str(target)
+
+    return _INTERNAL_URI.sub(copy, text)

@@ -2,8 +2,8 @@
 
 ``run_commands`` is the one place a script task runs: it prepares the working directory
 (input files, namespace files, an output directory), runs ``interpreter + [joined lines]`` as a
-process, streams its lines to the task logger (stdout INFO, stderr WARN — Kestra's newer
-behaviour — both parsed for ``::{...}::`` messages), then uploads output files.
+process, streams its lines to the task logger (stdout INFO, stderr ERROR — Kestra's level since
+0.21, was WARN before — both parsed for ``::{...}::`` messages), then uploads output files.
 
 Invariants:
 
@@ -70,7 +70,7 @@ class _Streams:
         elif stream == "stdout":
             self.ctx.logger.info(line)
         else:
-            self.ctx.logger.warn(line)
+            self.ctx.logger.error(line)
 
 
 def join_commands(interpreter: Sequence[str], lines: Sequence[str], fail_fast: bool) -> str:
