@@ -1,0 +1,203 @@
+"""Script tasks run with the Process runner against a fake ``RunContext`` (real processes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from legato.model.plugin import ParseContext
+from legato.model.registry import PluginRegistry
+from legato.plugins.core import runner
+from legato.plugins.scripts import PLUGINS
+from legato.sdk import AnyTask, Task
+from legato.sdk.run_context import TaskError
+
+REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
+PROCESS = {"type": "io.kestra.plugin.core.runner.Process"}
+_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
+
+
+def _run_support() -> Any:
+    if "run_support" in sys.modules:
+        return sys.modules["run_support"]
+    path = Path(__file__).parents[1] / "core" / "run_support.py"
+    spec = importlib.util.spec_from_file_location("run_support", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_support"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(tmp_path: Path, definition: dict[str, Any], **ctx_args: Any) -> tuple[Any, Any]:
+    """Run the task of ``definition``: (outputs, ctx)."""
+    ctx = _run_support().FakeRunContext(tmp_path, **ctx_args)
+    task = _TASK.validate_python({"id": "t", **definition}, context=ParseContext(REGISTRY))
+    return task.run(ctx), ctx  # type: ignore[attr-defined]
+
+
+def test_python_script_sees_json_literals_and_reports_vars_and_files(tmp_path: Path) -> None:
+    script = (
+        "import json\n"
+        "print(json.dumps([true, false, null]))\n"
+        "open('r.csv', 'w').write('a')\n"
+        "print('::' + json.dumps({'outputs': {'n': 3}}) + '::')\n"
+    )
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.python.Script",
+            "taskRunner": PROCESS,
+            "outputFiles": ["*.csv"],
+            "script": script,
+        },
+    )
+    assert outputs["exitCode"] == 0 and outputs["vars"] == {"n": 3}
+    assert outputs["stdOutLineCount"] == 2 and outputs["stdErrLineCount"] == 0
+    assert ctx.storage.get_bytes(outputs["outputFiles"]["r.csv"]) == b"a"
+    assert ("INFO", "[true, false, null]") in ctx.logger.lines
+
+
+def test_a_non_zero_exit_fails_with_the_code_and_the_last_stderr_lines(tmp_path: Path) -> None:
+    commands = ["echo out", *[f"echo err{i} >&2" for i in range(15)], "exit 7"]
+    with pytest.raises(TaskError) as info:
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.plugin.scripts.shell.Commands",
+                "taskRunner": PROCESS,
+                "commands": commands,
+            },
+        )
+    message = info.value.message
+    assert "exit code 7" in message and "err14" in message and "err4" not in message
+
+
+def test_stderr_lines_are_logged_at_error_and_counted(tmp_path: Path) -> None:
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "taskRunner": PROCESS,
+            "commands": ["echo oops >&2"],
+        },
+    )
+    assert outputs["stdErrLineCount"] == 1
+    assert ("ERROR", "oops") in ctx.logger.lines
+
+
+def test_a_killed_task_run_stops_its_process(tmp_path: Path) -> None:
+    with pytest.raises(TaskError, match="killed"):
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.plugin.scripts.shell.Commands",
+                "taskRunner": PROCESS,
+                "commands": ["sleep 20"],
+            },
+            killed=True,
+        )
+
+
+def test_working_and_output_dirs_render_and_reach_the_environment(tmp_path: Path) -> None:
+    outputs, _ = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "taskRunner": PROCESS,
+            "env": {"WHO": "{{ flow.id }}"},
+            "beforeCommands": ['test "$WORKING_DIR" = "{{ workingDir }}"'],
+            "commands": [
+                'test "$OUTPUT_DIR" = "{{ outputDir }}"',
+                'echo "$WHO" > "$OUTPUT_DIR/who.txt"',
+            ],
+        },
+    )
+    assert list(outputs["outputFiles"]) == ["who.txt"]
+
+
+def test_a_docker_task_falls_back_to_a_process_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no docker binary among these in the test env
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "containerImage": "alpine:3",
+            "commands": ["echo hi"],
+        },
+    )
+    warnings = [m for level, m in ctx.logger.lines if level == "WARN"]
+    assert len(warnings) == 1 and "'alpine:3'" in warnings[0]
+    assert outputs["exitCode"] == 0
+
+
+def test_an_explicit_process_runner_logs_no_docker_warning(tmp_path: Path) -> None:
+    _, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.shell.Script",
+            "taskRunner": PROCESS,
+            "script": "echo hi",
+        },
+    )
+    assert ctx.logger.lines == [("INFO", "hi")]
+
+
+def test_python_dependencies_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(TaskError, match="not supported yet") as info:
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.plugin.scripts.python.Script",
+                "taskRunner": PROCESS,
+                "dependencies": ["requests"],
+                "script": "print(1)",
+            },
+        )
+    assert info.value.retryable is False
+
+
+def test_namespace_files_are_copied_into_the_working_dir(tmp_path: Path) -> None:
+    ctx = _run_support().FakeRunContext(tmp_path)
+    ctx.storage.namespace_files().put("lib/helper.sh", b"echo helped")
+    ctx.storage.namespace_files().put("skip.txt", b"no")
+    definition = {
+        "id": "t",
+        "type": "io.kestra.plugin.scripts.shell.Commands",
+        "taskRunner": PROCESS,
+        "namespaceFiles": {"enabled": True, "include": ["lib/*"]},
+        "commands": ["sh lib/helper.sh", "test ! -e skip.txt"],
+    }
+    task = _TASK.validate_python(definition, context=ParseContext(REGISTRY))
+    task.run(ctx)  # type: ignore[attr-defined]
+    assert ("INFO", "helped") in ctx.logger.lines
+
+
+def test_legacy_bash_output_file_keys_become_paths_then_uris(tmp_path: Path) -> None:
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.core.tasks.scripts.Bash",
+            "outputFiles": ["first"],
+            "commands": ["echo one > {{ outputFiles.first }}"],
+        },
+    )
+    assert ctx.storage.get_bytes(outputs["outputFiles"]["first"]) == b"one\n"
+
+
+def test_legacy_python_runs_main_py_with_its_bin_python(tmp_path: Path) -> None:
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.core.tasks.scripts.Python",
+            "inputFiles": {"main.py": "print('legacy', 6 * 7)"},
+        },
+    )
+    assert outputs["exitCode"] == 0 and ("INFO", "legacy 42") in ctx.logger.lines
