@@ -4,8 +4,8 @@ Invariants: ``script``/``commands``/``beforeCommands``/``env``/``interpreter`` a
 ``workingDir`` and ``outputDir`` as extra variables, and ``kestra://`` URIs in commands and
 scripts are replaced by local copies; a ``script`` is written to a file in the
 working directory and run with the language's command (``script_command``), Python's prefixed
-with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases); Python
-``dependencies`` are refused (not supported yet) rather than silently ignored.
+with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases); ``extra_env``
+(e.g. a dependency environment's ``PATH``) goes under the task's own ``env``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from legato.plugins.scripts.runner import (
     prepare,
     run_commands,
 )
-from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import ScriptTask
 
 __all__ = ["PYTHON_PRELUDE", "python_executable", "run_script_task"]
@@ -47,6 +47,7 @@ def run_script_task(
     script_command: str = "/bin/sh",
     script_name: str = "script.sh",
     prelude: str = "",
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run ``task`` (its ``script`` or its ``commands``) and return its outputs."""
     if _wants_docker(task):
@@ -67,22 +68,12 @@ def run_script_task(
     job = ScriptJob(
         interpreter=_list(ctx, task.interpreter, extra),
         lines=lines,
-        env={k: str(v) for k, v in (ctx.render_as(task.env or {}, dict[str, Any], extra)).items()},
+        env={**(extra_env or {}), **_env(ctx, task.env, extra)},
         output_globs=_list(ctx, task.outputFiles, extra),
         fail_fast=ctx.render_as(task.failFast, bool),
         warning_on_stderr=ctx.render_as(task.warningOnStdErr, bool),
     )
     return run_commands(ctx, job, working, output)
-
-
-def refuse_dependencies(ctx: RunContext, dependencies: Any) -> None:
-    """Fail clearly when Python ``dependencies`` are given (installing them is not supported)."""
-    if dependencies and ctx.render(dependencies):
-        raise TaskError(
-            "Python 'dependencies' are not supported yet by Legato's Process runner: install "
-            "them in the worker's environment (or with 'beforeCommands') and remove the property",
-            retryable=False,
-        )
 
 
 def _wants_docker(task: ScriptTask) -> bool:
@@ -100,3 +91,7 @@ def _list(ctx: RunContext, value: Any, extra: dict[str, str]) -> list[str]:
         return [ctx.render_string(item, extra) for item in value]
     rendered = ctx.render_as(value, list[Any], extra)
     return [str(item) for item in rendered]
+
+
+def _env(ctx: RunContext, env: Any, extra: dict[str, str]) -> dict[str, str]:
+    return {k: str(v) for k, v in ctx.render_as(env or {}, dict[str, Any], extra).items()}

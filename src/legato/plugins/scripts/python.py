@@ -4,7 +4,8 @@ Both add Kestra's Python dependency handling to the script-task properties: ``de
 (pip specifiers, installed before the run), ``pythonVersion``, ``packageManager`` (UV, the
 default, or PIP) and ``dependencyCacheEnabled`` (true). The default image is
 ``python:3.13-slim``. A ``Script`` runs with a ``python3``/``python`` found on PATH, prefixed
-with ``true=True; false=False; null=None``; ``dependencies`` are refused (not supported yet).
+with ``true=True; false=False; null=None``; ``dependencies`` are installed with uv into a cached
+environment (``python_env``) whose ``python`` runs the script and comes first on ``PATH``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from legato.model.property import Dyn
-from legato.plugins.scripts.execute import (
-    PYTHON_PRELUDE,
-    python_executable,
-    refuse_dependencies,
-    run_script_task,
-)
+from legato.plugins.scripts.execute import PYTHON_PRELUDE, python_executable, run_script_task
 from legato.plugins.scripts.languages import CommandsBody, ScriptBody
+from legato.plugins.scripts.python_env import dependency_env
 from legato.sdk import plugin
 from legato.sdk.run_context import RunContext
 
@@ -39,6 +36,15 @@ class PythonProperties(BaseModel):
     dependencyCacheEnabled: Dyn[bool] = True
     packageManager: Dyn[PackageManager] = "UV"
 
+    def dependency_env(self, ctx: RunContext) -> dict[str, str]:
+        """Environment variables of the task's dependency environment (none without any)."""
+        if self.dependencies is None:
+            return {}
+        dependencies = [str(d) for d in ctx.render_as(self.dependencies, list[Any])]
+        if not dependencies:
+            return {}
+        return dependency_env(ctx, dependencies, python_executable())
+
 
 @plugin("io.kestra.plugin.scripts.python.Script", title="Run a Python script.")
 class PythonScript(PythonProperties, ScriptBody):
@@ -46,20 +52,22 @@ class PythonScript(PythonProperties, ScriptBody):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Write ``script`` (with Kestra's prelude) to a ``.py`` file and run it with Python."""
-        refuse_dependencies(ctx, self.dependencies)
+        extra_env = self.dependency_env(ctx)
+        python = "python" if extra_env else shlex.quote(python_executable())
         return run_script_task(
             self,
             ctx,
             script=self.script,
-            script_command=shlex.quote(python_executable()),
+            script_command=python,
             script_name="script.py",
             prelude=PYTHON_PRELUDE,
+            extra_env=extra_env,
         )
 
 
 @plugin("io.kestra.plugin.scripts.python.Commands", title="Run Python commands.")
 class PythonCommands(PythonProperties, CommandsBody):
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        """Run ``commands`` (Python's ``dependencies`` are refused: not supported yet)."""
-        refuse_dependencies(ctx, self.dependencies)
-        return run_script_task(self, ctx, commands=self.commands)
+        """Run ``commands``, with the dependency environment first on ``PATH``."""
+        extra_env = self.dependency_env(ctx)
+        return run_script_task(self, ctx, commands=self.commands, extra_env=extra_env)

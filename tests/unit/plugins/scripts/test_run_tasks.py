@@ -150,15 +150,14 @@ def test_an_explicit_process_runner_logs_no_docker_warning(tmp_path: Path) -> No
     assert ctx.logger.lines == [("INFO", "hi")]
 
 
-def test_python_dependencies_are_refused_clearly(tmp_path: Path) -> None:
+def test_legacy_python_requirements_are_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(TaskError, match="not supported yet") as info:
         run(
             tmp_path,
             {
-                "type": "io.kestra.plugin.scripts.python.Script",
-                "taskRunner": PROCESS,
-                "dependencies": ["requests"],
-                "script": "print(1)",
+                "type": "io.kestra.core.tasks.scripts.Python",
+                "requirements": ["requests"],
+                "inputFiles": {"main.py": "print(1)"},
             },
         )
     assert info.value.retryable is False

@@ -1,0 +1,89 @@
+"""Python ``dependencies``: installed with uv into a cached environment (offline: a local wheel)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from legato.model.plugin import ParseContext
+from legato.model.registry import PluginRegistry
+from legato.plugins.core import runner
+from legato.plugins.scripts import PLUGINS, python_env
+from legato.sdk import AnyTask, Task
+from legato.sdk.run_context import TaskError
+
+REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
+_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
+
+
+def _fake_ctx(base: Path) -> Any:
+    if "run_support" not in sys.modules:
+        path = Path(__file__).parents[1] / "core" / "run_support.py"
+        spec = importlib.util.spec_from_file_location("run_support", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["run_support"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["run_support"].FakeRunContext(base)
+
+
+def make_wheel(folder: Path) -> Path:
+    """A minimal pure-Python wheel of ``legato_demo_dep`` (VALUE = 42)."""
+    wheel = folder / "legato_demo_dep-0.1.0-py3-none-any.whl"
+    info = "legato_demo_dep-0.1.0.dist-info"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("legato_demo_dep/__init__.py", "VALUE = 42\n")
+        archive.writestr(
+            f"{info}/METADATA", "Metadata-Version: 2.1\nName: legato-demo-dep\nVersion: 0.1.0\n"
+        )
+        archive.writestr(
+            f"{info}/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        archive.writestr(f"{info}/RECORD", "")
+    return wheel
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LEGATO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    return tmp_path / "home"
+
+
+def test_the_key_ignores_order_and_duplicates() -> None:
+    assert python_env.env_key(["b", "a", "a"]) == python_env.env_key(["a", "b"])
+    assert python_env.env_key(["a"]) != python_env.env_key(["a", "b"])
+
+
+def test_a_script_imports_its_dependency_from_a_cached_env(home: Path, tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path)
+    definition = {
+        "id": "t",
+        "type": "io.kestra.plugin.scripts.python.Script",
+        "taskRunner": {"type": "io.kestra.plugin.core.runner.Process"},
+        "dependencies": [str(wheel)],
+        "script": "import legato_demo_dep\nprint('value', legato_demo_dep.VALUE)",
+    }
+    task: Any = _TASK.validate_python(definition, context=ParseContext(REGISTRY))
+    for attempt in ("first", "second"):
+        ctx = _fake_ctx(tmp_path / attempt)
+        task.run(ctx)
+        assert ("INFO", "value 42") in ctx.logger.lines
+        installing = [m for _, m in ctx.logger.lines if m.startswith("Installing")]
+        assert len(installing) == (1 if attempt == "first" else 0)
+    [env] = [p for p in (home / "python-envs").iterdir() if p.is_dir()]
+    assert (env / python_env.MARKER).exists()
+
+
+def test_an_uninstallable_dependency_fails_with_uv_output(home: Path, tmp_path: Path) -> None:
+    ctx = _fake_ctx(tmp_path)
+    with pytest.raises(TaskError, match="Installing Python dependencies failed") as info:
+        python_env.dependency_env(ctx, [str(tmp_path / "missing.whl")], sys.executable)
+    assert info.value.retryable is False
