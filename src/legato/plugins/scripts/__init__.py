@@ -1,7 +1,8 @@
 """Plugin group scripts: Kestra's ``plugin-scripts`` task types and the Docker task runner.
 
-Declarations only (validation); running them comes later. The shared script-task properties
-live in ``legato.sdk.scripts`` so the dbt group can reuse them.
+Script tasks run with the Process runner (``execute``/``runner``/``process``; a task asking for
+Docker falls back to it with one warning, ``fallback``). The shared script-task properties live
+in ``legato.sdk.scripts`` so the dbt group can reuse them.
 """
 
 from __future__ import annotations
