@@ -12,7 +12,7 @@ Scenarios, each the same workload as Legato's:
 (b) a job whose first op yields 1,000 ``DynamicOutput`` values mapped over an op that returns its
     value (no collect step: Kestra's ForEach has none either);
 (c) back-to-back ``execute_in_process`` runs of a one-op job, up to N or until ``--budget`` s;
-(d) peak RSS of this process (Dagster starts no helper process here).
+(d) peak RSS of this process and of its live helper processes (Dagster's are short-lived).
 One warm-up run of the one-op job runs first (imports, instance set-up), as in engine.py.
 """
 
