@@ -33,10 +33,30 @@ MetricType = Literal["counter", "timer"]
 
 
 class TaskError(LegatoError):
-    """The task failed."""
+    """The task failed.
 
-    def __init__(self, message: str | None = None, *, retryable: bool = True) -> None:
+    ``retryable=False`` forbids retries; ``outputs`` are kept on the failed task run (a script's
+    ``vars`` survive a non-zero exit, as in Kestra).
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retryable: bool = True,
+        outputs: Mapping[str, Any] | None = None,
+    ) -> None:
         self.retryable = retryable
+        self.outputs = outputs
+        super().__init__(message)
+
+
+class TaskWarning(LegatoError):
+    """The task ran to the end but asks for a WARNING state (e.g. a script wrote to stderr with
+    ``warningOnStdErr``); ``outputs`` are the task's outputs, as if ``run`` had returned them."""
+
+    def __init__(self, message: str, *, outputs: Mapping[str, Any] | None = None) -> None:
+        self.outputs = outputs
         super().__init__(message)
 
 

@@ -18,7 +18,7 @@ from legato._kernel.ids import new_id
 from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
 from legato.sdk import Task
-from legato.sdk.run_context import TaskError
+from legato.sdk.run_context import TaskError, TaskWarning
 from legato.worker.group import run_group
 from legato.worker.outputs import task_outputs
 from legato.worker.run_context import WorkerRunContext
@@ -80,8 +80,11 @@ def run_child(task: Task, ctx: WorkerRunContext) -> tuple[StateType, Any, str | 
 def _guarded(ctx: WorkerRunContext, action: Callable[[], AttemptOutcome]) -> AttemptOutcome:
     try:
         return action()
+    except TaskWarning as warning:
+        ctx.logger.warn(ctx.masker.mask(warning.message))
+        return AttemptOutcome(StateType.WARNING, _kept_outputs(ctx, warning.outputs))
     except TaskError as error:
-        return _failed(ctx, error.message, error.retryable)
+        return _failed(ctx, error.message, error.retryable, error.outputs)
     except Exception as error:  # a plugin bug or a library error: the attempt fails
         return _failed(ctx, describe(error), True)
 
@@ -92,7 +95,18 @@ def describe(error: BaseException) -> str:
     return message or type(error).__name__
 
 
-def _failed(ctx: WorkerRunContext, message: str, retryable: bool) -> AttemptOutcome:
+def _failed(
+    ctx: WorkerRunContext, message: str, retryable: bool, outputs: Any = None
+) -> AttemptOutcome:
     masked = ctx.masker.mask(message)
     ctx.logger.error(masked)
-    return AttemptOutcome(StateType.FAILED, None, masked, retryable)
+    return AttemptOutcome(StateType.FAILED, _kept_outputs(ctx, outputs), masked, retryable)
+
+
+def _kept_outputs(ctx: WorkerRunContext, outputs: Any) -> dict[str, Any] | None:
+    """Outputs a warning or a failure carries, stored like returned ones (None if unusable)."""
+    try:
+        return task_outputs(outputs, ctx.masker)
+    except TaskError as error:
+        ctx.logger.error(ctx.masker.mask(f"outputs dropped: {error.message}"))
+        return None

@@ -8,7 +8,7 @@ from worker_support import harness
 from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
 from legato.sdk import RunnableTask, plugin
-from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.run_context import RunContext, TaskError, TaskWarning
 from legato.worker.execute import run_attempt
 
 
@@ -26,6 +26,12 @@ class Boom(RunnableTask):
             raise RuntimeError()
         if self.mode == "ok":
             return {"n": 1}
+        if self.mode == "warn":
+            raise TaskWarning("stderr was written", outputs={"n": 2})
+        if self.mode == "partial":
+            raise TaskError("exit code 3", outputs={"vars": {"done": 1}})
+        if self.mode == "unstorable":
+            raise TaskError("exit code 4", outputs={"x": object()})
         raise ValueError("bad value")
 
 
@@ -93,3 +99,21 @@ def test_a_type_without_runner_says_it_cannot_run_yet(tmp_path: Path) -> None:
 def test_an_executor_task_is_refused(tmp_path: Path) -> None:
     outcome, _ = attempt(tmp_path, {"id": "t", "type": "test.InExecutor"})
     assert outcome.error is not None and "decided by the executor" in outcome.error
+
+
+def test_a_task_warning_ends_the_attempt_warning_with_its_outputs(tmp_path: Path) -> None:
+    outcome, logs = attempt(tmp_path, {"id": "t", "type": "test.Boom", "mode": "warn"})
+    assert (outcome.state, outcome.outputs, outcome.error) == (StateType.WARNING, {"n": 2}, None)
+    assert ("WARN", "stderr was written") in logs
+
+
+def test_a_failure_keeps_the_outputs_it_carries(tmp_path: Path) -> None:
+    outcome, _ = attempt(tmp_path, {"id": "t", "type": "test.Boom", "mode": "partial"})
+    assert (outcome.state, outcome.outputs) == (StateType.FAILED, {"vars": {"done": 1}})
+    assert outcome.error == "exit code 3"
+
+
+def test_unstorable_outputs_of_a_failure_are_dropped_with_a_log_line(tmp_path: Path) -> None:
+    outcome, logs = attempt(tmp_path, {"id": "t", "type": "test.Boom", "mode": "unstorable"})
+    assert (outcome.state, outcome.outputs) == (StateType.FAILED, None)
+    assert any(level == "ERROR" and "outputs dropped" in text for level, text in logs)

@@ -28,7 +28,7 @@ from typing import Any
 from legato.plugins.scripts.files import collect_output_files, write_input_files
 from legato.plugins.scripts.process import run_process
 from legato.plugins.scripts.protocol import apply_message, parse_message
-from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.run_context import RunContext, TaskError, TaskWarning
 
 __all__ = ["STDERR_TAIL", "ScriptJob", "join_commands", "run_commands"]
 
@@ -114,10 +114,9 @@ def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -
     if result.killed:
         raise TaskError("The script was killed (its process group was ended)", retryable=False)
     if result.exit_code != 0:
-        raise TaskError(_failure(result.exit_code, streams))
-    if job.warning_on_stderr and streams.stderr_count:
-        ctx.logger.warn(
-            f"The script wrote {streams.stderr_count} line(s) to stderr (warningOnStdErr)"
+        raise TaskError(
+            _failure(result.exit_code, streams),
+            outputs={"exitCode": result.exit_code, "vars": streams.variables},
         )
     outputs: dict[str, Any] = {
         "exitCode": result.exit_code,
@@ -128,6 +127,11 @@ def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -
     files = collect_output_files(ctx, job.output_globs, working, output)
     if files:
         outputs["outputFiles"] = files
+    if job.warning_on_stderr and streams.stderr_count:
+        raise TaskWarning(
+            f"The script wrote {streams.stderr_count} line(s) to stderr (warningOnStdErr)",
+            outputs=outputs,
+        )
     return outputs
 
 

@@ -15,7 +15,7 @@ from legato.model.registry import PluginRegistry
 from legato.plugins.core import runner
 from legato.plugins.scripts import PLUGINS
 from legato.sdk import AnyTask, Task
-from legato.sdk.run_context import TaskError
+from legato.sdk.run_context import TaskError, TaskWarning
 
 REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
 PROCESS = {"type": "io.kestra.plugin.core.runner.Process"}
@@ -84,11 +84,42 @@ def test_stderr_lines_are_logged_at_error_and_counted(tmp_path: Path) -> None:
         {
             "type": "io.kestra.plugin.scripts.shell.Commands",
             "taskRunner": PROCESS,
+            "warningOnStdErr": False,
             "commands": ["echo oops >&2"],
         },
     )
     assert outputs["stdErrLineCount"] == 1
     assert ("ERROR", "oops") in ctx.logger.lines
+
+
+def test_stderr_with_warning_on_stderr_asks_for_a_warning_and_keeps_the_outputs(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(TaskWarning, match="1 line") as caught:
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.plugin.scripts.shell.Commands",
+                "taskRunner": PROCESS,
+                "commands": ['echo \'::{"outputs": {"n": 1}}::\'', "echo oops >&2"],
+            },
+        )
+    assert caught.value.outputs is not None
+    assert caught.value.outputs["vars"] == {"n": 1}
+    assert caught.value.outputs["stdErrLineCount"] == 1
+
+
+def test_a_failing_script_keeps_its_vars(tmp_path: Path) -> None:
+    with pytest.raises(TaskError, match="exit code 3") as caught:
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.plugin.scripts.shell.Commands",
+                "taskRunner": PROCESS,
+                "commands": ['echo \'::{"outputs": {"done": 2}}::\'', "exit 3"],
+            },
+        )
+    assert caught.value.outputs == {"exitCode": 3, "vars": {"done": 2}}
 
 
 def test_a_killed_task_run_stops_its_process(tmp_path: Path) -> None:
