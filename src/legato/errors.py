@@ -10,8 +10,9 @@ The tree::
     ├── InputError                       an execution input could not be resolved or coerced
     └── PluginError                      a plugin type or registry problem (unknown type, clash)
 
-Each class's docstring is its default message, so ``raise FlowValidationError()`` still says
-something useful. Messages name what was asked for and say what to do.
+Each class's docstring (its first paragraph) is its default message, so
+``raise FlowValidationError()`` still says something useful. Messages name what was asked
+for and say what to do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class LegatoError(Exception):
     """Legato failed."""
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message if message is not None else (self.__doc__ or "").strip()
+        default = (self.__doc__ or "").strip().split("\n\n")[0]
+        self.message = message if message is not None else " ".join(default.split())
         super().__init__(self.message)
 
 
