@@ -12,8 +12,8 @@ dropped afterwards, or at ``LEGATO_BENCH_PG_URL`` when set):
 (d) the process's peak resident memory (``resource.getrusage``) after all scenarios.
 
 Goals (issue 3): (a) ≤ 1 ms per task, (b) < 1 s, (c) ≥ 250 executions/s, (d) < 300 MB.
-``COMPARISONS`` is the hook for other engines (Prefect, Dagster): each entry maps a name to a
-function taking the scenario name and returning seconds, or None when not measured.
+With ``--peers``, the same scenarios also run on Prefect and Dagster, each installed in its own
+virtual environment (``bench/peers``), and their columns print beside Legato's.
 """
 
 from __future__ import annotations
@@ -166,6 +166,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--executions", type=int, default=1000)
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also run the same scenarios on Prefect and Dagster (bench/peers; ~7 minutes)",
+    )
     args = parser.parse_args()
     chosen = stores(args.only)
     if not chosen:
@@ -177,6 +182,10 @@ def main() -> None:
                 table[name] = asyncio.run(measure(make(Path(home)), args.executions))
     finally:
         drop_pg_database()
+    if args.peers:
+        from peers.run import peer_rows  # bench/ is first on sys.path when run as a script
+
+        table.update({row.pop("engine"): row for row in peer_rows(args.executions)})
     print_table(table)
     print("(d) is the peak of the whole process, so it covers every store measured before it.")
 
