@@ -66,9 +66,6 @@ tasks:
     message: hello
 """
 
-#: other engines to compare with later: name -> (scenario -> seconds or None)
-COMPARISONS: dict[str, Callable[[str], float | None]] = {}
-
 
 async def run_one(engine: bootstrap.Engine, flow_id: str) -> tuple[float, int]:
     """Seconds to run one execution of ``flow_id`` to its end, and its task-run count."""
