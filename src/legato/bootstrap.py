@@ -36,8 +36,8 @@ from legato.model.registry import PluginRegistry
 from legato.services import maintenance, running_reports
 from legato.services.executions import ExecutionNotFoundError, ExecutionService
 from legato.services.flows import FlowService
-from legato.store import bundle, factory, protocols
-from legato.store.files import local, uris
+from legato.store import bundle, factory, protocols, uris
+from legato.store.files import local
 from legato.worker import bridge as worker_bridge
 from legato.worker import kv as worker_kv
 from legato.worker import masking as worker_masking

@@ -9,8 +9,8 @@ import pytest
 
 from legato.store.files.local import LocalFileStorage
 from legato.store.files.memory import MemoryFileStorage
-from legato.store.files.uris import StorageURIError
 from legato.store.protocols import FileStorage
+from legato.store.uris import StorageURIError
 
 pytestmark = pytest.mark.anyio
 

@@ -37,6 +37,7 @@ from legato.model.execution import (
 )
 from legato.runtime import events
 from legato.services.flows import DeployedFlow, FlowService
+from legato.store import uris
 from legato.store.protocols import ExecutionRepository, ExecutorStore, FileStorage, NewEvent
 
 CORRELATION_ID = "system.correlationId"
@@ -206,14 +207,11 @@ class ExecutionService:
                 f"input '{definition.id}': no file at '{path}'; give the path of a readable file",
                 input_id=definition.id,
             )
-        folder = input_folder(deployed.record.namespace, deployed.record.id, execution_id)
-        uri = f"{folder}/{definition.id}/{local.name}"
+        folder = uris.input_prefix(
+            deployed.record.namespace, deployed.record.id, execution_id, definition.id
+        )
+        uri = f"{folder}/{local.name}"
         return await self.files.put_file(uri, str(local))
-
-
-def input_folder(namespace: str, flow_id: str, execution_id: str) -> str:
-    """Kestra's URI of an execution's input files: ``kestra:///<ns as path>/<flow>/…/inputs``."""
-    return f"kestra:///{namespace.replace('.', '/')}/{flow_id}/executions/{execution_id}/inputs"
 
 
 def execution_labels(

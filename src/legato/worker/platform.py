@@ -15,10 +15,11 @@ from typing import Any, Protocol, TypeVar
 
 from legato.errors import ExpressionEvaluationError, LegatoError
 from legato.runtime import render_platform
+from legato.store.uris import SCHEME
 from legato.worker.kv import RunKV
 from legato.worker.masking import Masker
 from legato.worker.secrets import EnvSecrets
-from legato.worker.storage import SCHEME, NamespaceFileView, RunStorage
+from legato.worker.storage import NamespaceFileView, RunStorage
 
 T = TypeVar("T")
 

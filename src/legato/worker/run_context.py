@@ -27,13 +27,14 @@ from legato.expressions import Environment
 from legato.model.registry import PluginRegistry
 from legato.sdk.run_context import FlowInfo, MetricType, TaskError, TaskRunInfo
 from legato.store.protocols import FileStorage, KVStore, LogEntry, MetricEntry
+from legato.store.uris import task_run_prefix
 from legato.worker.bridge import Bridge
 from legato.worker.kv import RunKV
 from legato.worker.logs import LogOrigin, TaskRunLogger
 from legato.worker.masking import Masker
 from legato.worker.platform import WorkerPlatform
 from legato.worker.secrets import EnvSecrets, SecretNotFound
-from legato.worker.storage import RunStorage, task_run_prefix
+from legato.worker.storage import RunStorage
 from legato.worker.tasks import load_task
 
 T = TypeVar("T")

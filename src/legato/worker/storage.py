@@ -8,47 +8,15 @@ are accepted for reads; a missing file raises ``TaskError`` naming its URI.
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from pathlib import Path, PurePosixPath
 
 from legato.sdk.run_context import NamespaceFiles, TaskError
 from legato.store.protocols import FileStorage
+from legato.store.uris import (
+    SCHEME,
+    namespace_files_prefix,
+)
 from legato.worker.bridge import Bridge
-
-SCHEME = "kestra://"
-
-
-@functools.lru_cache(maxsize=4096)
-def slugify(text: str) -> str:
-    """Kestra's slug of an id: accents dropped, lower-cased, runs of space/_/- made one ``-``."""
-    ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
-    kept = re.sub(r"[^\w\s-]", "", ascii_text).strip()
-    return re.sub(r"[\s_-]+", "-", kept).lower()
-
-
-def namespace_path(namespace: str) -> str:
-    return namespace.replace(".", "/")
-
-
-def execution_prefix(namespace: str, flow_id: str, execution_id: str) -> str:
-    """The URI prefix of the files of one execution (no trailing slash)."""
-    return f"{SCHEME}/{namespace_path(namespace)}/{slugify(flow_id)}/executions/{execution_id}"
-
-
-def task_run_prefix(
-    namespace: str, flow_id: str, execution_id: str, task_id: str, task_run_id: str
-) -> str:
-    """The URI prefix of the files of one task run (no trailing slash)."""
-    return (
-        f"{execution_prefix(namespace, flow_id, execution_id)}"
-        f"/tasks/{slugify(task_id)}/{task_run_id}"
-    )
-
-
-def namespace_files_prefix(namespace: str) -> str:
-    return f"{SCHEME}/{namespace_path(namespace)}/_files"
 
 
 def check_uri(uri: str) -> str:

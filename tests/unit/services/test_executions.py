@@ -297,3 +297,21 @@ def test_replay_creates_a_new_execution_pointing_at_the_old_one() -> None:
     assert replayed.parentId == original.id
     assert replayed.inputs == original.inputs
     assert replayed.state.current == StateType.CREATED
+
+
+def test_an_uploaded_input_lands_under_the_slug_of_the_flow_id(tmp_path: Path) -> None:
+    svc, _, files = service()
+    local = tmp_path / "data.csv"
+    local.write_text("x\n")
+    flow = FLOW.replace("id: inputs", "id: Upload_Flow", 1)
+
+    async def scenario() -> Execution:
+        await svc.flows.deploy(flow)
+        return await svc.create(
+            NewExecution("unit.svc", "Upload_Flow", inputs={"name": "x", "doc": str(local)})
+        )
+
+    execution = run(scenario())
+    expected = f"kestra:///unit/svc/upload-flow/executions/{execution.id}/inputs/doc/data.csv"
+    assert execution.inputs is not None and execution.inputs["doc"] == expected
+    assert files.data[expected] == b"x\n"

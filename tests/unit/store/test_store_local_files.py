@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from legato.store.files.local import LocalFileStorage, default_storage_path
-from legato.store.files.uris import StorageURIError
+from legato.store.uris import StorageURIError
 
 pytestmark = pytest.mark.anyio
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from legato.store.files import uris
-from legato.store.files.uris import StorageURIError
+from legato.store import uris
+from legato.store.uris import StorageURIError
 
 
 def test_task_run_prefix_uses_namespace_path_and_slugs() -> None:

@@ -6,7 +6,7 @@ import pytest
 from worker_support import EXECUTION_ID, TASK_RUN_ID, harness
 
 from legato.sdk.run_context import TaskError
-from legato.worker.storage import slugify, task_run_prefix
+from legato.store.uris import slugify, task_run_prefix
 
 PREFIX = f"kestra:///company/team/my-flow/executions/{EXECUTION_ID}/tasks/t/{TASK_RUN_ID}"
 

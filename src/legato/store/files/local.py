@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from legato.store.files.uris import StorageURIError, relative_path, to_uri
+from legato.store.uris import StorageURIError, relative_path, to_uri
 
 T = TypeVar("T")
 

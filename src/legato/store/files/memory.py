@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from legato.store.files.uris import relative_path, to_uri
+from legato.store.uris import relative_path, to_uri
 
 
 class MemoryFileStorage:

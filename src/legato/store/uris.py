@@ -3,10 +3,14 @@
 Invariants (reference §8): a URI is ``kestra:///`` followed by a relative path whose first
 segments are the namespace with ``.`` as ``/``; flow and task ids appear slugified; a path
 never contains ``.``/``..`` segments or backslashes (``relative_path`` refuses them).
+
+Pure (no I/O): the file adapters, the worker and the services all build URIs here, so the layout
+has one definition.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -20,6 +24,7 @@ class StorageURIError(LegatoError):
     """A URI is not a usable internal storage URI."""
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Kestra's slug of an id: accents dropped, lower-cased, runs of space/_/- made one ``-``."""
     ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
