@@ -298,7 +298,7 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
 
 def plugin_ports(stores: Stores) -> dict[str, Callable[[worker_bridge.Bridge], object]]:
     """The optional RunContext ports of the core tasks, over the store: ``logs`` (a
-    ``plugins.core.platform_ports.LogReader`` for ``log.Fetch``) and ``executions`` (an
+    ``sdk.ports.LogReader`` for ``log.Fetch``) and ``executions`` (an
     ``ExecutionPurger`` for ``execution.PurgeExecutions``)."""
     purge = maintenance.ExecutionPurge(
         stores.executions,

@@ -9,8 +9,7 @@ never touched), then deletes what is asked of each: its logs, metrics, internal-
 and the execution itself. Counts are those Kestra's ``PurgeResult`` reports.
 
 ``SyncLogReader`` and ``SyncPurger`` serve the tasks' threads (the ``logs`` and ``executions``
-RunContext ports of ``plugins.core.platform_ports``, matched structurally: services never import
-plugins).
+RunContext ports declared in ``sdk.ports``).
 
 Invariants: executions are collected before anything is deleted (paging is not disturbed by
 deletions); no store adapter is imported here, only ports (the storage layout is given).

@@ -10,11 +10,12 @@ is not a ``kestra://`` URI names a namespace file (of the flow's namespace unles
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from legato.errors import ExpressionEvaluationError, LegatoError
 from legato.runtime import render_platform
+from legato.sdk.ports import LogReader
 from legato.store.uris import SCHEME
 from legato.worker.kv import RunKV
 from legato.worker.masking import Masker
@@ -25,14 +26,6 @@ T = TypeVar("T")
 
 #: how many ERROR lines ``errorLogs()`` returns at most (Kestra's ``LogService.errorLogs``)
 ERROR_LOGS_LIMIT = 25
-
-
-class ExecutionLogs(Protocol):
-    """Reads an execution's log lines (``plugins.core.platform_ports.LogReader``)."""
-
-    def fetch(
-        self, execution_id: str, *, min_level: str, task_ids: Sequence[str] | None = None
-    ) -> list[Mapping[str, Any]]: ...
 
 
 class WorkerPlatform:
@@ -47,7 +40,7 @@ class WorkerPlatform:
         secrets: EnvSecrets,
         masker: Masker,
         namespace: str,
-        logs: ExecutionLogs | None = None,
+        logs: LogReader | None = None,
         execution_id: str | None = None,
     ) -> None:
         self._variables = variables

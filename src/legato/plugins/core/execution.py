@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict
 from legato.errors import ExpressionError
 from legato.model.execution import StateType
 from legato.model.property import Dyn, Expression
-from legato.plugins.core import platform_ports, values
+from legato.plugins.core import values
 from legato.plugins.core.flow.base import render_labels
 from legato.plugins.core.values import ExecutionState
 from legato.sdk import RunnableTask, plugin
+from legato.sdk import ports as platform_ports
 from legato.sdk.flowable import ExecutionUpdate, FlowableContext, flag
 from legato.sdk.run_context import RunContext, TaskError, is_truthy
 

@@ -14,9 +14,9 @@ from pydantic import Field
 
 from legato.expressions.filters.ion import to_ion
 from legato.model.property import Dyn
-from legato.plugins.core import platform_ports
 from legato.plugins.core.values import LogLevel
 from legato.sdk import RunnableTask, plugin
+from legato.sdk import ports as platform_ports
 from legato.sdk.run_context import RunContext
 
 

@@ -15,7 +15,7 @@ from core_support import task
 from run_support import EXECUTION, FLOW, NAMESPACE, FakeRunContext
 
 from legato.expressions.filters.ion import from_ion
-from legato.plugins.core.platform_ports import LEVELS, PurgeRequest, PurgeResult
+from legato.sdk.ports import LEVELS, PurgeRequest, PurgeResult
 from legato.sdk.run_context import TaskError
 
 

@@ -1,10 +1,9 @@
-"""Optional RunContext ports for the core tasks that reach beyond one task run: reading an
-execution's logs (``log.Fetch``) and purging executions (``execution.PurgeExecutions``).
+"""Optional RunContext ports for tasks that reach beyond one task run: reading an execution's
+logs (``log.Fetch``, ``errorLogs()``) and purging executions (``execution.PurgeExecutions``).
 
-``sdk.run_context.RunContext`` does not declare them yet: a worker that can serve them exposes
-``ctx.logs`` (a ``LogReader``) and ``ctx.executions`` (an ``ExecutionPurger``); when absent the
-tasks fail with a message naming the missing port. Proposal: move these protocols into
-``sdk.run_context`` as optional attributes (None when unavailable).
+A worker that can serve them exposes ``ctx.logs`` (a ``LogReader``) and ``ctx.executions`` (an
+``ExecutionPurger``); when absent the tasks fail with a message naming the missing port. They
+live in the sdk so plugins, the worker and the services implementing them share one definition.
 
 Invariants: log entries are Kestra ``LogEntry`` JSON maps (``namespace``, ``flowId``, ``taskId``,
 ``executionId``, ``taskRunId``, ``attemptNumber``, ``timestamp``, ``level``, ``message``…),
