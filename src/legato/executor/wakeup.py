@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from legato.model.execution import Execution
+from legato.store.delegating import DelegatingWorkerQueue
 from legato.store.protocols import (
     ExecutionQuery,
     ExecutionRepository,
@@ -100,20 +101,12 @@ class NotifyingExecutorStore:
         return await self.inner.next_due()
 
 
-class NotifyingWorkerQueue:
+class NotifyingWorkerQueue(DelegatingWorkerQueue):
     """A ``WorkerQueue`` that wakes the executor when a job's result is reported."""
 
     def __init__(self, inner: WorkerQueue, executor: Wakeup) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._executor = executor
-
-    async def claim(
-        self, worker_id: str, limit: int, now: datetime | None = None
-    ) -> list[WorkerJob]:
-        return await self.inner.claim(worker_id, limit, now)
-
-    async def heartbeat(self, worker_id: str, now: datetime) -> None:
-        await self.inner.heartbeat(worker_id, now)
 
     async def finish(
         self,
@@ -131,9 +124,6 @@ class NotifyingWorkerQueue:
         if count:
             self._executor.notify()
         return count
-
-    async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
-        return await self.inner.cancel(task_run_ids)
 
 
 class NotifyingExecutionRepository:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from legato.runtime import events
+from legato.store.delegating import DelegatingWorkerQueue
 from legato.store.protocols import (
     ExecutorStore,
     LogEntry,
@@ -43,7 +44,7 @@ class _Report:
 
 
 @dataclass
-class RunningReports:
+class RunningReports(DelegatingWorkerQueue):
     """A ``WorkerQueue`` reporting long jobs RUNNING through ``events`` (the executor queue)."""
 
     inner: WorkerQueue
@@ -89,15 +90,6 @@ class RunningReports:
                 events = [e for e in events if e.payload.get("event") != STARTED]
         await self.inner.finish(job_id, events, logs, metrics)
         self._reports.pop(job_id, None)
-
-    async def heartbeat(self, worker_id: str, now: datetime) -> None:
-        await self.inner.heartbeat(worker_id, now)
-
-    async def requeue_stale(self, older_than: datetime) -> int:
-        return await self.inner.requeue_stale(older_than)
-
-    async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
-        return await self.inner.cancel(task_run_ids)
 
 
 #: the ``event`` name in a ``TaskRunStarted`` event's JSON

@@ -10,42 +10,22 @@ delegated unchanged) and ``cancel`` returns what the wrapped queue returned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Protocol
 
-from legato.store.protocols import LogEntry, MetricEntry, NewEvent, WorkerJob, WorkerQueue
+from legato.store.delegating import DelegatingWorkerQueue
+from legato.store.protocols import WorkerQueue
 
 
 class LocalWorker(Protocol):
     def kill(self, task_run_ids: Sequence[str]) -> list[str]: ...
 
 
-class KillingQueue:
+class KillingQueue(DelegatingWorkerQueue):
     """A ``WorkerQueue`` whose ``cancel`` also kills the claimed task runs ``workers`` run."""
 
     def __init__(self, inner: WorkerQueue, workers: Sequence[LocalWorker]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.workers = list(workers)
-
-    async def claim(
-        self, worker_id: str, limit: int, now: datetime | None = None
-    ) -> list[WorkerJob]:
-        return await self.inner.claim(worker_id, limit, now)
-
-    async def heartbeat(self, worker_id: str, now: datetime) -> None:
-        await self.inner.heartbeat(worker_id, now)
-
-    async def finish(
-        self,
-        job_id: str,
-        events: Sequence[NewEvent],
-        logs: Sequence[LogEntry] = (),
-        metrics: Sequence[MetricEntry] = (),
-    ) -> None:
-        await self.inner.finish(job_id, events, logs, metrics)
-
-    async def requeue_stale(self, older_than: datetime) -> int:
-        return await self.inner.requeue_stale(older_than)
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
         still_claimed = await self.inner.cancel(task_run_ids)
