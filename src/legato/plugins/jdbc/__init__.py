@@ -6,8 +6,8 @@ Declarations only (validation); running them comes later.
 from __future__ import annotations
 
 from legato.model.plugin import Plugin
-from legato.plugins.jdbc import duckdb, mysql, postgres, sqlite
+from legato.plugins.jdbc import duckdb, mysql, postgres, postgres_copy, sqlite
 
 PLUGINS: list[type[Plugin]] = [
-    *postgres.PLUGINS, *duckdb.PLUGINS, *sqlite.PLUGINS, *mysql.PLUGINS,
+    *postgres.PLUGINS, *postgres_copy.PLUGINS, *duckdb.PLUGINS, *sqlite.PLUGINS, *mysql.PLUGINS,
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from legato.model import parsing
 from legato.model.plugin import ParseContext, Plugin, PluginKind
 from legato.model.property import Expression
 from legato.model.registry import PluginRegistry
-from legato.plugins.jdbc import PLUGINS, duckdb, mysql, postgres, sqlite, urls
+from legato.plugins.jdbc import PLUGINS, duckdb, mysql, postgres, postgres_copy, sqlite, urls
 
 REGISTRY = PluginRegistry(PLUGINS)
 PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres"
@@ -164,7 +164,7 @@ def test_documented_copy_in_example() -> None:
             "delimiter": "\t",
         }
     )
-    assert isinstance(task, postgres.CopyIn)
+    assert isinstance(task, postgres_copy.CopyIn)
     assert task.from_ == "kestra:///company/team/export.csv"
     assert task.format == "CSV"
     assert task.model_dump(by_alias=True, exclude_unset=True)["from"] == task.from_
@@ -189,7 +189,7 @@ def test_documented_copy_out_example_and_format_default() -> None:
             "delimiter": ",",
         }
     )
-    assert isinstance(task, postgres.CopyOut)
+    assert isinstance(task, postgres_copy.CopyOut)
     bare, _ = validate(
         {"id": "e", "type": "io.kestra.plugin.jdbc.postgresql.CopyOut", "url": PG_URL, "table": "t"}
     )
