@@ -11,7 +11,9 @@
   MotherDuck.
 * SQLite: ``jdbc:sqlite:path``; the path names the database file and may not be empty.
 
-A wrong URL is rejected with a message naming the URL and the expected form.
+A wrong URL is rejected with a message naming the URL and the expected form. The ``check_*``
+functions let an expression through (it is checked once rendered); the ``require_*`` ones, for
+rendered URLs at run time, do not.
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ DUCKDB_FORM = "jdbc:duckdb:[path] (empty path = in-memory database)"
 SQLITE_FORM = "jdbc:sqlite:path/to/file.db"
 
 
-def _checker(pattern: re.Pattern[str], dialect: str, form: str) -> Callable[[str], str]:
+def _checker(
+    pattern: re.Pattern[str], dialect: str, form: str, *, allow_expressions: bool = True
+) -> Callable[[str], str]:
     def check(url: str) -> str:
-        if is_expression(url) or pattern.match(url):
+        if (allow_expressions and is_expression(url)) or pattern.match(url):
             return url
         raise ValueError(f"'{url}' is not a {dialect} JDBC URL; expected the form {form}")
 
@@ -54,6 +58,11 @@ check_postgres_url = _checker(_POSTGRES, "PostgreSQL", POSTGRES_FORM)
 check_mysql_url = _checker(_MYSQL, "MySQL", MYSQL_FORM)
 check_duckdb_url = _checker(_DUCKDB, "DuckDB", DUCKDB_FORM)
 check_sqlite_url = _checker(_SQLITE, "SQLite", SQLITE_FORM)
+
+require_postgres_url = _checker(_POSTGRES, "PostgreSQL", POSTGRES_FORM, allow_expressions=False)
+require_mysql_url = _checker(_MYSQL, "MySQL", MYSQL_FORM, allow_expressions=False)
+require_duckdb_url = _checker(_DUCKDB, "DuckDB", DUCKDB_FORM, allow_expressions=False)
+require_sqlite_url = _checker(_SQLITE, "SQLite", SQLITE_FORM, allow_expressions=False)
 
 PostgresUrl = Dyn[Annotated[str, AfterValidator(check_postgres_url)]]
 MySqlUrl = Dyn[Annotated[str, AfterValidator(check_mysql_url)]]
