@@ -94,4 +94,6 @@ def _list(ctx: RunContext, value: Any, extra: dict[str, str]) -> list[str]:
 
 
 def _env(ctx: RunContext, env: Any, extra: dict[str, str]) -> dict[str, str]:
+    if isinstance(env, dict):  # each value renders to text, as Kestra's (a list → its JSON)
+        return {str(k): ctx.render_string(v, extra) for k, v in env.items()}
     return {k: str(v) for k, v in ctx.render_as(env or {}, dict[str, Any], extra).items()}
