@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-FROM_STDIN = "FROM STDIN"
-TO_STDOUT = "TO STDOUT"
 Direction = Literal["FROM STDIN", "TO STDOUT"]
+FROM_STDIN: Direction = "FROM STDIN"
+TO_STDOUT: Direction = "TO STDOUT"
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,46 @@
 """``io.kestra.plugin.jdbc.postgresql.CopyIn|CopyOut``: PostgreSQL's ``COPY`` as tasks.
 
-CopyIn/CopyOut map PostgreSQL's ``COPY`` options (``format`` TEXT|CSV|BINARY =TEXT,
-``delimiter``, ``header``, ``quote``…); single-character options must be exactly one character.
+CopyIn streams the internal-storage file ``from`` into ``table`` (``COPY … FROM STDIN``) and
+outputs ``rowCount``; CopyOut streams ``COPY (sql) TO STDOUT`` (or ``COPY table …`` when there is
+no ``sql``) into a new internal-storage file and outputs ``uri`` and ``rowCount``. Both record
+the ``rows`` counter metric and log the statement at DEBUG, as Kestra does.
+
+Invariants:
+
+* The statement is Kestra's (``copy_statement``): table and columns as given, unquoted.
+* Options map PostgreSQL's ``COPY`` options (``format`` TEXT|CSV|BINARY =TEXT, ``delimiter``,
+  ``header``, ``quote``…); literal single-character options must be exactly one character,
+  rendered ones are checked by the server.
+* The ``COPY`` runs in one transaction on its own connection (``connect_postgres``): committed
+  when it succeeds, rolled back when it fails or the task run is killed.
+* ``socketTimeout`` is accepted but not applied (libpq has no read timeout); setting it logs a
+  warning.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn
+from legato.plugins.jdbc import copy_statement, copy_stream
 from legato.plugins.jdbc.postgres import PostgresConnection
+from legato.plugins.jdbc.postgres_connect import connect_postgres
 from legato.sdk import RunnableTask, plugin
+from legato.sdk.run_context import RunContext, TaskError
 
 CopyFormat = Literal["TEXT", "CSV", "BINARY"]
 Char = Annotated[str, Field(min_length=1, max_length=1)]
+T = TypeVar("T")
+Transfer = Callable[[copy_stream.Connection, str, Path, Callable[[], bool]], int]
+
+EXTENSIONS = {"TEXT": ".txt", "CSV": ".csv", "BINARY": ".bin"}
 
 
 class Copy(PostgresConnection, RunnableTask):
@@ -38,10 +62,64 @@ class Copy(PostgresConnection, RunnableTask):
     encoding: Dyn[str] | None = None
     socketTimeout: Dyn[Annotated[int, Field(ge=0)]] | None = None
 
+    def copy_options(self, ctx: RunContext) -> copy_statement.CopyOptions:
+        """The rendered options of this task."""
+        return copy_statement.CopyOptions(
+            format=self.copy_format(ctx),
+            oids=_optional(ctx, self.oids, bool),
+            freeze=_optional(ctx, self.freeze, bool),
+            delimiter=_optional(ctx, self.delimiter, str),
+            null_string=_optional(ctx, self.nullString, str),
+            header=_optional(ctx, self.header, bool),
+            quote=_optional(ctx, self.quote, str),
+            escape=_optional(ctx, self.escape, str),
+            force_quote=_optional(ctx, self.forceQuote, list[str]) or [],
+            force_not_null=_optional(ctx, self.forceNotNull, list[str]) or [],
+            force_null=_optional(ctx, self.forceNull, list[str]) or [],
+            encoding=_optional(ctx, self.encoding, str),
+        )
+
+    def copy_format(self, ctx: RunContext) -> str:
+        return str(ctx.render_as(self.format, CopyFormat))  # type: ignore[arg-type]
+
+    def table_source(self, ctx: RunContext, kind: str) -> str:
+        """``table (columns)`` as rendered; a missing table fails naming what to set."""
+        table = _optional(ctx, self.table, str)
+        if not table or not table.strip():
+            raise TaskError(
+                f"{kind} needs a target: set 'table' to the (optionally schema-qualified) name "
+                "of an existing table",
+                retryable=False,
+            )
+        columns = _optional(ctx, self.columns, list[str]) or []
+        return copy_statement.table_source(table, columns)
+
+    def run_copy(self, ctx: RunContext, statement: str, transfer: Transfer, path: Path) -> int:
+        """Run ``statement`` with ``transfer`` over ``path`` in one committed transaction (the
+        connection's context commits on success, rolls back on error); the row count."""
+        if self.socketTimeout is not None:
+            ctx.logger.warn("socketTimeout is not applied: libpq has no socket read timeout")
+        ctx.logger.debug(f"Starting query: {statement}")
+        with connect_postgres(ctx, self) as conn:
+            rows = transfer(conn, statement, path, ctx.is_killed)
+        ctx.metric("rows", rows)
+        return rows
+
 
 @plugin("io.kestra.plugin.jdbc.postgresql.CopyIn", title="Load a file into a PostgreSQL table.")
 class CopyIn(Copy):
+    """Load the internal-storage file ``from`` into ``table``; output ``rowCount``."""
+
     from_: Dyn[str] = Field(alias="from")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        source = self.table_source(ctx, "CopyIn")
+        statement = copy_statement.copy_statement(
+            source, copy_statement.FROM_STDIN, self.copy_options(ctx)
+        )
+        local = ctx.storage.open_local(ctx.render_string(self.from_))
+        rows = self.run_copy(ctx, statement, copy_stream.copy_in, local)
+        return {"rowCount": rows}
 
 
 @plugin(
@@ -49,7 +127,28 @@ class CopyIn(Copy):
     title="Export a PostgreSQL table or query to a file.",
 )
 class CopyOut(Copy):
+    """Export ``sql`` (or ``table``) into an internal-storage file; output ``uri``, ``rowCount``."""
+
     sql: Dyn[str] | None = None
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        query = _optional(ctx, self.sql, str)
+        if query is not None and query.strip():
+            source = copy_statement.query_source(query)
+        else:
+            source = self.table_source(ctx, "CopyOut (without 'sql')")
+        options = self.copy_options(ctx)
+        statement = copy_statement.copy_statement(source, copy_statement.TO_STDOUT, options)
+        handle, name = tempfile.mkstemp(suffix=EXTENSIONS[options.format], dir=ctx.working_dir())
+        os.close(handle)
+        target = Path(name)
+        rows = self.run_copy(ctx, statement, copy_stream.copy_out, target)
+        return {"uri": ctx.storage.put_file(target), "rowCount": rows}
+
+
+def _optional(ctx: RunContext, value: Any, type_: type[T]) -> T | None:
+    """``value`` rendered as ``type_``, or None when the property is not set."""
+    return None if value is None else ctx.render_as(value, type_)
 
 
 PLUGINS: list[type[Plugin]] = [CopyIn, CopyOut]
