@@ -2,14 +2,17 @@
 
 The writer emits the compact form Jackson's Ion mapper produces: structs ``{a:1,'b c':"x"}`` with
 field names as symbols (quoted when not identifiers), floats with an exponent (``1.5e0``),
-``Decimal`` as Ion decimals, datetimes as Ion timestamps. The reader accepts the Ion text subset
-such data uses: null (typed nulls too), booleans, ints (``_`` separators, hex, binary), decimals
-(``1.5``, ``1d2``), floats, strings (short and long), symbols, timestamps, lists, s-expressions,
-structs, annotations (dropped) and comments. Blobs and clobs are refused.
+``Decimal`` as Ion decimals, datetimes as Ion timestamps, ``bytes`` as blobs (``{{base64}}``, as
+Jackson writes ``byte[]``). The reader accepts the Ion text subset such data uses: null (typed
+nulls too), booleans, ints (``_`` separators, hex, binary), decimals (``1.5``, ``1d2``), floats,
+strings (short and long), symbols, timestamps, blobs (read as ``bytes``), lists, s-expressions,
+structs, annotations (dropped) and comments. Clobs are refused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -60,6 +63,8 @@ def to_ion(value: Any) -> str:
         return text if "." in text or "d" in text else text + "."
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return "{{" + base64.b64encode(value).decode("ascii") + "}}"
     if isinstance(value, date):
         return _timestamp(value)
     if isinstance(value, Mapping):
@@ -72,6 +77,7 @@ def to_ion(value: Any) -> str:
 _TOKEN = re.compile(
     r"""
     (?P<space>(?:\s+|//[^\n]*|/\*.*?\*/)+)
+  | (?P<blob>\{\{[A-Za-z0-9+/=\s]*\}\})
   | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*''')
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<qsymbol>'(?:[^'\\]|\\.)*')
@@ -132,7 +138,16 @@ def _number(text: str) -> int | float | Decimal:
     return int(clean)
 
 
+def _blob(text: str) -> bytes:
+    try:
+        return base64.b64decode("".join(text[2:-2].split()), validate=True)
+    except binascii.Error as error:
+        raise ValueError(f"invalid blob {text!r}: {error}") from None
+
+
 def _atom(kind: str, text: str) -> Any:
+    if kind == "blob":
+        return _blob(text)
     if kind == "long":
         return _unquote(text[3:-3])
     if kind == "string":
@@ -179,7 +194,7 @@ class _Reader:
             self.index += 1
             kind, text = self._next()
         if text == "{{":
-            raise ValueError("blobs and clobs are not supported")
+            raise ValueError("clobs are not supported")
         if text in ("[", "("):
             return self._sequence("]" if text == "[" else ")", text == "[")
         if text == "{":
