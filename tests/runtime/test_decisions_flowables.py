@@ -7,6 +7,7 @@ from runtime_flows import started
 
 from legato.model.execution import StateType as S
 from legato.runtime.commands import DispatchTask
+from legato.testing import Harness
 
 LOG = "type: io.kestra.plugin.core.log.Log\n      message: hi"
 
@@ -266,7 +267,11 @@ def test_children_of_a_flowable_inside_a_loop_read_the_value_from_their_parent()
     # Kestra's resolveTasks gives no value to the children of a Sequential: they read
     # parent.taskrun.value, and their outputs are still nested by the loop value
     seq = "    - id: seq\n      type: io.kestra.plugin.core.flow.Sequential\n      tasks:\n"
-    h = started(foreach('["v"]', 1, seq + children("leaf", "next", indent="        ")))
+    reader = (
+        "\n        - id: next\n          type: io.kestra.plugin.core.log.Log\n"
+        '          message: "{{ tasks.leaf }}"'
+    )
+    h = started(foreach('["v"]', 1, seq + children("leaf", indent="        ") + reader))
     assert h.run_of("leaf").value is None
     assert h.dispatch_of("leaf").variables["parent"]["taskrun"]["value"] == "v"
     assert "value" not in h.dispatch_of("leaf").variables["taskrun"]
@@ -871,3 +876,32 @@ def test_killing_a_for_each_item_kills_its_batches_children_with_cascade() -> No
     assert h.commands_of(KillSubflows) == [KillSubflows(("c0", "c1"))]
     assert h.state_of("fe_items") == S.KILLED
     assert h.state == S.KILLED
+
+
+def test_a_job_carries_the_task_states_only_when_its_task_can_read_them() -> None:
+    # `tasks` grows with every task run; a job leaves it out when nothing can reach it
+    flow = (
+        "id: f\nnamespace: n\ntasks:\n"
+        "  - id: plain\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+        "  - id: named\n    type: io.kestra.plugin.core.log.Log\n"
+        '    message: "{{ tasks.plain.state }}"\n'
+        "  - id: rendered\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ render('x') }}\"\n"
+    )
+    h = Harness(flow)
+    h.start()
+    assert "tasks" not in h.dispatch_of("plain").variables
+    h.finish("plain", S.SUCCESS)
+    assert h.dispatch_of("named").variables["tasks"]["plain"] == {"state": "SUCCESS"}
+    h.finish("named", S.SUCCESS)
+    assert "tasks" in h.dispatch_of("rendered").variables
+
+
+def test_flow_variables_naming_tasks_keep_the_task_states_in_every_job() -> None:
+    flow = (
+        'id: f\nnamespace: n\nvariables:\n  s: "{{ tasks }}"\ntasks:\n'
+        "  - id: plain\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+    )
+    h = Harness(flow)
+    h.start()
+    assert "tasks" in h.dispatch_of("plain").variables

@@ -222,7 +222,7 @@ def test_timeout_given_as_an_expression_is_rendered() -> None:
 
 
 def test_outputs_of_earlier_tasks_reach_later_dispatches() -> None:
-    h = started(log("a") + "\n" + log("b"))
+    h = started(log("a") + "\n" + log("b", description='"{{ tasks.a }}"'))
     h.finish("a", S.SUCCESS, {"value": 42})
     assert h.dispatch_of("b").variables["outputs"] == {"a": {"value": 42}}
     assert h.dispatch_of("b").variables["tasks"]["a"] == {"state": "SUCCESS"}

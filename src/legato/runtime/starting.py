@@ -13,6 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
     from legato.runtime.machine import Machine
 
 FALSY = frozenset({"false", "0", "-0", ""})
-_JSON_CACHE: dict[int, tuple[Task, dict[str, Any]]] = {}
+_JSON_CACHE: dict[int, tuple[Task, dict[str, Any], bool]] = {}
+#: per flow object: whether its ``variables`` name ``tasks``
+_FLOW_CACHE: dict[int, tuple[object, bool]] = {}
 
 
 def is_truthy(text: str) -> bool:
@@ -38,14 +41,47 @@ def is_truthy(text: str) -> bool:
 
 def task_json(task: Task) -> dict[str, Any]:
     """The task as JSON (cached per task object)."""
+    return _task_entry(task)[1]
+
+
+def _task_entry(task: Task) -> tuple[Task, dict[str, Any], bool]:
+    """``(task, its JSON, whether its text can reach the `tasks` variable)``, cached."""
     cached = _JSON_CACHE.get(id(task))
     if cached is not None and cached[0] is task:
-        return cached[1]
+        return cached
     data = task.model_dump(mode="json", by_alias=True, exclude_none=True)
+    text = json.dumps(data)
+    entry = (task, data, any(word in text for word in _REACHES_TASKS))
     if len(_JSON_CACHE) > 4096:
         _JSON_CACHE.clear()
-    _JSON_CACHE[id(task)] = (task, data)
-    return data
+    _JSON_CACHE[id(task)] = entry
+    return entry
+
+
+#: words in a task's definition through which its expressions may read the ``tasks`` variable
+#: (named directly, through ``tasksWithState()``, or in text that ``render()`` evaluates)
+_REACHES_TASKS = ("tasks", "render")
+
+
+def job_variables(machine: Machine, task: Task, variables: dict[str, Any]) -> dict[str, Any]:
+    """The render context a worker job carries: ``tasks`` (the state of every task run, which
+    grows with the execution) is left out when no expression of the task can read it: its
+    definition names neither ``tasks`` nor ``render``, nor do the flow's ``variables``."""
+    if "tasks" not in variables or _task_entry(task)[2] or _flow_reaches_tasks(machine):
+        return variables
+    return {key: value for key, value in variables.items() if key != "tasks"}
+
+
+def _flow_reaches_tasks(machine: Machine) -> bool:
+    flow = machine.ctx.flow
+    cached = _FLOW_CACHE.get(id(flow))
+    if cached is not None and cached[0] is flow:
+        return cached[1]
+    reaches = bool(flow.variables) and "tasks" in json.dumps(flow.variables, default=str)
+    if len(_FLOW_CACHE) > 1024:
+        _FLOW_CACHE.clear()
+    _FLOW_CACHE[id(flow)] = (flow, reaches)
+    return reaches
 
 
 def start(machine: Machine, run: TaskRun, task: Task) -> None:
@@ -109,7 +145,7 @@ def dispatch(machine: Machine, run: TaskRun, task: Task) -> None:
     """Queue a new attempt of ``run`` on a worker."""
     timeout = timeout_seconds(machine, run, task)
     run = machine.add_attempt(run)
-    variables = machine.renderer.variables(task, run)
+    variables = job_variables(machine, task, machine.renderer.variables(task, run))
     machine.commands.append(
         DispatchTask(
             execution_id=run.executionId,

@@ -255,6 +255,17 @@ class Branch:
         return None if self.iteration is None else self.iteration + index * self.step
 
 
+class LoopBranches(list[Branch]):
+    """Branches that all run the very same task list, numbered as a loop (step 1): what
+    ``ForEach``-like flowables build once per task run. Deciding over them skips the shape
+    checks that would otherwise scan every branch at every decision."""
+
+    def __init__(self, tasks: Sequence[Task], values: Sequence[str]) -> None:
+        size = len(tasks)
+        super().__init__(Branch(tasks, text, i * size, 1) for i, text in enumerate(values))
+        self.tasks = tasks
+
+
 def enabled(tasks: Sequence[Task] | None) -> list[Task]:
     """The tasks that are not ``disabled``."""
     return [t for t in tasks or () if not t.disabled]

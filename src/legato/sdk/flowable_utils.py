@@ -23,6 +23,7 @@ from legato.sdk.flowable import (
     FAILED_STATES,
     Branch,
     FlowableContext,
+    LoopBranches,
     NextRun,
     enabled,
     worst,
@@ -176,6 +177,8 @@ def concurrent_decision(
     finally_: Sequence[Task] | None = None,
 ) -> tuple[list[NextRun], StateType | None]:
     """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach)."""
+    if isinstance(branches, LoopBranches):
+        return with_handlers(ctx, _loop_of(ctx, branches, limit), errors, finally_)
     kept = [b for b in branches if b.tasks]
     if not kept:
         return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
@@ -186,6 +189,17 @@ def concurrent_decision(
     done, state = branches_status(ctx, kept)
     nexts = [] if done else branches_next(ctx, kept, limit)
     return with_handlers(ctx, (done, state, nexts), errors, finally_)
+
+
+def _loop_of(
+    ctx: FlowableContext, branches: LoopBranches, limit: int
+) -> tuple[bool, StateType, list[NextRun]]:
+    """A loop's decision without scanning its branches: their shape is known."""
+    if not branches or not branches.tasks:
+        return True, StateType.SUCCESS, []
+    if len(branches.tasks) == 1:
+        return _single_task_branches(ctx, branches, limit)
+    return _loop_branches(ctx, branches, limit)
 
 
 def _one_task(branches: Sequence[Branch]) -> bool:

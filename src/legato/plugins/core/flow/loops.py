@@ -24,6 +24,7 @@ from legato.sdk import plugin
 from legato.sdk.flowable import (
     Branch,
     FlowableContext,
+    LoopBranches,
     NextRun,
     enabled,
     flag,
@@ -38,22 +39,19 @@ from legato.sdk.flowable_utils import (
 )
 
 #: rendered loop branches per (task object, task run id): values are rendered once per run
-_BRANCHES: dict[tuple[int, str], tuple[object, list[Branch]]] = {}
+_BRANCHES: dict[tuple[int, str], tuple[object, LoopBranches]] = {}
 
 
 def loop_branches(
     owner: object, ctx: FlowableContext, values: Any, tasks: Sequence[Task]
-) -> list[Branch]:
+) -> LoopBranches:
     """One branch of ``tasks`` per distinct loop value (``taskrun.value`` text); ``iteration``
     numbers every (value, task) pair in order, as Kestra's ``resolveEachTasks``."""
     key = (id(owner), ctx.task_run.id)
     cached = _BRANCHES.get(key)
     if cached is not None and cached[0] is owner:
         return cached[1]
-    kept = enabled(tasks)
-    texts = distinct_values(loop_values(ctx, values))
-    size = len(kept)
-    branches = [Branch(kept, text, i * size, 1) for i, text in enumerate(texts)]
+    branches = LoopBranches(enabled(tasks), distinct_values(loop_values(ctx, values)))
     if len(_BRANCHES) > 1024:
         _BRANCHES.clear()
     _BRANCHES[key] = (owner, branches)
