@@ -1,0 +1,9 @@
+"""Plugin group serdes: Kestra's plugin-serdes conversions between Ion (the rows of internal
+storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet and Avro files."""
+
+from __future__ import annotations
+
+from legato.model.plugin import Plugin
+from legato.plugins.serdes import csv_to_ion, ion_to_csv
+
+PLUGINS: list[type[Plugin]] = [csv_to_ion.CsvToIon, ion_to_csv.IonToCsv]
