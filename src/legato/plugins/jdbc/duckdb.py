@@ -4,19 +4,32 @@
 tasks add ``inputFiles`` (file name → content or URI, or a JSON string; readable from SQL by
 name), ``outputFiles`` (a list of *keys*: each becomes a file ``{{ outputFiles.key }}`` uploaded
 after the run), ``databaseUri`` (a ``kestra://`` DuckDB file to open) and ``outputDbFile``
-(=false, upload the database file).
+(=false, upload the database file); ``duckdb_workspace.py`` handles these files. Statements run
+with ``statements.py`` on a ``DuckDbSession`` whose ``file_search_path`` is the working
+directory (relative file names in SQL resolve there).
+``communityExtensions`` is accepted; extensions are not downloaded.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any
 
 from pydantic import BaseModel
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn
 from legato.plugins.jdbc.base import JdbcTrigger, QueriesTask, QueryTask
+from legato.plugins.jdbc.duckdb_session import DuckDbSession
+from legato.plugins.jdbc.duckdb_workspace import finish_workspace, prepare_workspace
+from legato.plugins.jdbc.statements import Settings, render_settings, run_queries, run_query
 from legato.plugins.jdbc.urls import DuckDbUrl
 from legato.sdk import plugin
+from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import InputFiles
+
+Runner = Callable[[Settings, DuckDbSession, str], dict[str, Any]]
 
 
 class DuckDbConnection(BaseModel):
@@ -39,12 +52,23 @@ class DuckDbFiles(DuckDbConnection):
 
 @plugin("io.kestra.plugin.jdbc.duckdb.Query", title="Query a DuckDB database.")
 class Query(DuckDbFiles, QueryTask):
-    pass
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        return _run_in_workspace(
+            ctx, self, lambda settings, session, sql: run_query(ctx, settings, session, sql)
+        )
 
 
 @plugin("io.kestra.plugin.jdbc.duckdb.Queries", title="Run several queries on DuckDB.")
 class Queries(DuckDbFiles, QueriesTask):
-    pass
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        transaction = ctx.render_as(self.transaction, bool)
+        return _run_in_workspace(
+            ctx,
+            self,
+            lambda settings, session, sql: run_queries(
+                ctx, settings, session, sql, transaction=transaction
+            ),
+        )
 
 
 @plugin(
@@ -53,6 +77,27 @@ class Queries(DuckDbFiles, QueriesTask):
 )
 class Trigger(DuckDbConnection, JdbcTrigger):
     pass
+
+
+def _run_in_workspace(ctx: RunContext, task: Query | Queries, runner: Runner) -> dict[str, Any]:
+    """Prepare the files, run ``runner`` on a session, upload the output files."""
+    workspace = prepare_workspace(
+        ctx,
+        ctx.render_string(task.url),
+        input_files=task.inputFiles,
+        output_keys=task.outputFiles,
+        database_uri=task.databaseUri,
+    )
+    variables = workspace.variables
+    settings = render_settings(ctx, task, variables)
+    sql = ctx.render_string(task.sql, variables)
+    session = DuckDbSession(
+        workspace.database, search_path=workspace.directory, time_zone=settings.time_zone
+    )
+    with closing(session):
+        outputs = runner(settings, session, sql)
+    output_db = ctx.render_as(task.outputDbFile, bool)
+    return {**outputs, **finish_workspace(ctx, workspace, output_db=output_db)}
 
 
 PLUGINS: list[type[Plugin]] = [Query, Queries, Trigger]

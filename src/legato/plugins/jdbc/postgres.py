@@ -5,19 +5,29 @@ literal), ``username``, ``password``, ``ssl`` (=false), ``sslMode`` and the PEM 
 ``sslCert``, ``sslKey``, ``sslKeyPassword``. CopyIn/CopyOut map PostgreSQL's ``COPY`` options
 (``format`` TEXT|CSV|BINARY =TEXT, ``delimiter``, ``header``, ``quote``…); single-character
 options must be exactly one character.
+
+Query and Queries run on one connection per task run (``postgres_connect``; ``timeZoneId`` is
+the session time zone) with the shared statement semantics of ``statements.py``.
+``connectionPooling``/``connectionPoolSize`` are accepted and have no effect: a task run holds a
+single connection.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from contextlib import closing
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn
 from legato.plugins.jdbc.base import JdbcTrigger, QueriesTask, QueryTask
+from legato.plugins.jdbc.postgres_connect import connect_postgres
+from legato.plugins.jdbc.postgres_session import PostgresSession
+from legato.plugins.jdbc.statements import Settings, render_settings, run_queries, run_query
 from legato.plugins.jdbc.urls import PostgresUrl
 from legato.sdk import plugin
+from legato.sdk.run_context import RunContext
 
 SslMode = Literal["DISABLE", "ALLOW", "PREFER", "REQUIRE", "VERIFY_CA", "VERIFY_FULL"]
 
@@ -43,9 +53,17 @@ class PooledPostgresConnection(PostgresConnection):
     connectionPoolSize: Dyn[Annotated[int, Field(ge=1)]] = 10
 
 
+def _session(ctx: RunContext, task: PostgresConnection, settings: Settings) -> PostgresSession:
+    return PostgresSession(connect_postgres(ctx, task, time_zone=settings.time_zone))
+
+
 @plugin("io.kestra.plugin.jdbc.postgresql.Query", title="Query a PostgreSQL server.")
 class Query(PooledPostgresConnection, QueryTask):
-    pass
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        settings = render_settings(ctx, self)
+        sql = ctx.render_string(self.sql)
+        with closing(_session(ctx, self, settings)) as session:
+            return run_query(ctx, settings, session, sql)
 
 
 @plugin(
@@ -53,7 +71,12 @@ class Query(PooledPostgresConnection, QueryTask):
     title="Run several queries on a PostgreSQL server.",
 )
 class Queries(PooledPostgresConnection, QueriesTask):
-    pass
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        settings = render_settings(ctx, self)
+        sql = ctx.render_string(self.sql)
+        transaction = ctx.render_as(self.transaction, bool)
+        with closing(_session(ctx, self, settings)) as session:
+            return run_queries(ctx, settings, session, sql, transaction=transaction)
 
 
 @plugin(

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from legato.plugins.jdbc.postgres import PostgresConnection
 from legato.plugins.jdbc.postgres_url import PostgresUrl, parse_postgres_url
 from legato.sdk.run_context import RunContext, TaskError
+
+if TYPE_CHECKING:  # postgres.py imports this module to run its tasks
+    from legato.plugins.jdbc.postgres import PostgresConnection
 
 CONNECT_TIMEOUT_SECONDS = "10"
 
