@@ -4,17 +4,23 @@ Invariants: ``script``/``commands``/``beforeCommands``/``env``/``interpreter`` a
 ``workingDir`` and ``outputDir`` as extra variables, and ``kestra://`` URIs in commands and
 scripts are replaced by local copies; a ``script`` is written to a file in the
 working directory and run with the language's command (``script_command``), Python's prefixed
-with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases); ``extra_env``
-(e.g. a dependency environment's ``PATH``) goes under the task's own ``env``.
+with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases). ``extra_env`` comes
+from the language (a dependency environment, the ``kestra`` package): its ``PATH`` and
+``PYTHONPATH`` are prefixes put before the task's own value (its ``env``, else the worker's);
+its other keys go under the task's own ``env``. With ``execution_context`` the context file is
+written (``context_file``) and removed once the commands are done.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sys
+from collections.abc import Mapping
 from typing import Any
 
+from legato.plugins.scripts.context_file import CONTEXT_ENV, write_execution_context
 from legato.plugins.scripts.fallback import PROCESS_RUNNER, warn_process_fallback
 from legato.plugins.scripts.files import input_file_map, localize_uris
 from legato.plugins.scripts.namespace import copy_namespace_files
@@ -28,9 +34,11 @@ from legato.plugins.scripts.runner import (
 from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import ScriptTask
 
-__all__ = ["PYTHON_PRELUDE", "python_executable", "run_script_task"]
+__all__ = ["PATH_LIKE", "PYTHON_PRELUDE", "merge_env", "python_executable", "run_script_task"]
 
 PYTHON_PRELUDE = "true=True; false=False; null=None\n"
+#: variables whose ``extra_env`` value is a prefix of search paths
+PATH_LIKE = frozenset({"PATH", "PYTHONPATH"})
 
 
 def python_executable() -> str:
@@ -48,6 +56,7 @@ def run_script_task(
     script_name: str = "script.sh",
     prelude: str = "",
     extra_env: dict[str, str] | None = None,
+    execution_context: bool = False,
 ) -> dict[str, Any]:
     """Run ``task`` (its ``script`` or its ``commands``) and return its outputs."""
     if _wants_docker(task):
@@ -68,12 +77,28 @@ def run_script_task(
     job = ScriptJob(
         interpreter=_list(ctx, task.interpreter, extra),
         lines=lines,
-        env={**(extra_env or {}), **_env(ctx, task.env, extra)},
+        env=merge_env(extra_env or {}, _env(ctx, task.env, extra), os.environ),
         output_globs=_list(ctx, task.outputFiles, extra),
         fail_fast=ctx.render_as(task.failFast, bool),
         warning_on_stderr=ctx.render_as(task.warningOnStdErr, bool),
     )
+    if execution_context:
+        context = write_execution_context(ctx, working)
+        job.env[CONTEXT_ENV] = str(context)
+        job.private_files.append(context)
     return run_commands(ctx, job, working, output)
+
+
+def merge_env(
+    extra: Mapping[str, str], task_env: Mapping[str, str], base: Mapping[str, str]
+) -> dict[str, str]:
+    """The task's variables over ``extra``'s, with ``extra``'s ``PATH_LIKE`` values put before
+    the task's value (else ``base``'s)."""
+    merged = {**extra, **task_env}
+    for key in PATH_LIKE & extra.keys():
+        rest = task_env.get(key, base.get(key, ""))
+        merged[key] = f"{extra[key]}{os.pathsep}{rest}" if rest else extra[key]
+    return merged
 
 
 def _wants_docker(task: ScriptTask) -> bool:

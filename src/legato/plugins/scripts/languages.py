@@ -5,7 +5,8 @@ with the language's interpreter; ``Commands`` runs the ``commands`` list (requir
 They differ only by type string, ``containerImage`` default (Kestra's per language) and the
 command that runs a ``Script``'s file (``script_command``, file suffix ``script_suffix``);
 PowerShell also changes the ``interpreter`` default. Python adds its own properties (see
-``python``). Both run with the Process runner (``execute.run_script_task``).
+``python``). Both run with the Process runner (``execute.run_script_task``) and accept Kestra's
+``executionContext`` (default false): write ``.kestra-execution-context.json`` for the script.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ScriptBody(ScriptTask):
     script_suffix: ClassVar[str] = ".sh"
 
     script: Dyn[NonEmptyText]
+    executionContext: Dyn[bool] = False
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Write ``script`` to a file and run it with ``script_command``."""
@@ -43,6 +45,7 @@ class ScriptBody(ScriptTask):
             script=self.script,
             script_command=self.script_command,
             script_name="script" + self.script_suffix,
+            execution_context=ctx.render_as(self.executionContext, bool),
         )
 
 
@@ -50,10 +53,16 @@ class CommandsBody(ScriptTask):
     """A task running a list of commands."""
 
     commands: Dyn[NonEmptyList]
+    executionContext: Dyn[bool] = False
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Run ``commands`` (after ``beforeCommands``) through ``interpreter``."""
-        return run_script_task(self, ctx, commands=self.commands)
+        return run_script_task(
+            self,
+            ctx,
+            commands=self.commands,
+            execution_context=ctx.render_as(self.executionContext, bool),
+        )
 
 
 @plugin("io.kestra.plugin.scripts.shell.Script", title="Run a Shell script.")

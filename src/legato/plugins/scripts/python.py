@@ -6,6 +6,8 @@ default, or PIP) and ``dependencyCacheEnabled`` (true). The default image is
 ``python:3.13-slim``. A ``Script`` runs with a ``python3``/``python`` found on PATH, prefixed
 with ``true=True; false=False; null=None``; ``dependencies`` are installed with uv into a cached
 environment (``python_env``) whose ``python`` runs the script and comes first on ``PATH``.
+Both kinds of task can ``import kestra``: the pinned PyPI package is installed once beside the
+interpreter and reached through ``PYTHONPATH`` (``kestra_package``), after the user's packages.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic import BaseModel
 
 from legato.model.property import Dyn
 from legato.plugins.scripts.execute import PYTHON_PRELUDE, python_executable, run_script_task
+from legato.plugins.scripts.kestra_package import python_path_prefix
 from legato.plugins.scripts.languages import CommandsBody, ScriptBody
 from legato.plugins.scripts.python_env import dependency_env
 from legato.sdk import plugin
@@ -36,14 +39,23 @@ class PythonProperties(BaseModel):
     dependencyCacheEnabled: Dyn[bool] = True
     packageManager: Dyn[PackageManager] = "UV"
 
-    def dependency_env(self, ctx: RunContext) -> dict[str, str]:
+    def script_env(self, ctx: RunContext, python: str) -> dict[str, str]:
+        """Environment variables of the task's dependency environment (if any) and of the
+        ``kestra`` package."""
+        env = self.dependency_env(ctx, python)
+        kestra_path = python_path_prefix(ctx, python)
+        if kestra_path is not None:
+            env["PYTHONPATH"] = kestra_path
+        return env
+
+    def dependency_env(self, ctx: RunContext, python: str) -> dict[str, str]:
         """Environment variables of the task's dependency environment (none without any)."""
         if self.dependencies is None:
             return {}
         dependencies = [str(d) for d in ctx.render_as(self.dependencies, list[Any])]
         if not dependencies:
             return {}
-        return dependency_env(ctx, dependencies, python_executable())
+        return dependency_env(ctx, dependencies, python)
 
 
 @plugin("io.kestra.plugin.scripts.python.Script", title="Run a Python script.")
@@ -52,16 +64,18 @@ class PythonScript(PythonProperties, ScriptBody):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Write ``script`` (with Kestra's prelude) to a ``.py`` file and run it with Python."""
-        extra_env = self.dependency_env(ctx)
-        python = "python" if extra_env else shlex.quote(python_executable())
+        python = python_executable()
+        extra_env = self.script_env(ctx, python)
+        command = "python" if "VIRTUAL_ENV" in extra_env else shlex.quote(python)
         return run_script_task(
             self,
             ctx,
             script=self.script,
-            script_command=python,
+            script_command=command,
             script_name="script.py",
             prelude=PYTHON_PRELUDE,
             extra_env=extra_env,
+            execution_context=ctx.render_as(self.executionContext, bool),
         )
 
 
@@ -69,5 +83,10 @@ class PythonScript(PythonProperties, ScriptBody):
 class PythonCommands(PythonProperties, CommandsBody):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Run ``commands``, with the dependency environment first on ``PATH``."""
-        extra_env = self.dependency_env(ctx)
-        return run_script_task(self, ctx, commands=self.commands, extra_env=extra_env)
+        return run_script_task(
+            self,
+            ctx,
+            commands=self.commands,
+            extra_env=self.script_env(ctx, python_executable()),
+            execution_context=ctx.render_as(self.executionContext, bool),
+        )

@@ -9,7 +9,7 @@ Invariants:
 * An environment is used only once complete (a marker file written last); builders of the same
   set wait on a file lock, so concurrent tasks build it once. A failed install leaves no marker
   and raises ``TaskError`` with uv's last output lines.
-* Tasks see it through ``PATH`` (its ``bin`` first) and ``VIRTUAL_ENV``.
+* Tasks see it through ``PATH`` (its ``bin`` put first, as a prefix) and ``VIRTUAL_ENV``.
 """
 
 from __future__ import annotations
@@ -25,16 +25,20 @@ from pathlib import Path
 
 from legato.sdk.run_context import RunContext, TaskError
 
-__all__ = ["dependency_env", "env_key", "envs_root", "uv_command"]
+__all__ = ["dependency_env", "env_key", "envs_root", "legato_home", "uv_command"]
 
 MARKER = ".legato-complete"
 TAIL_LINES = 15
 
 
+def legato_home() -> Path:
+    """``$LEGATO_HOME``, else ``~/.legato``."""
+    return Path(os.environ.get("LEGATO_HOME") or "~/.legato").expanduser()
+
+
 def envs_root() -> Path:
     """Where dependency environments live."""
-    home = Path(os.environ.get("LEGATO_HOME") or "~/.legato").expanduser()
-    return home / "python-envs"
+    return legato_home() / "python-envs"
 
 
 def env_key(dependencies: Sequence[str]) -> str:
@@ -50,7 +54,8 @@ def uv_command() -> list[str]:
 
 
 def dependency_env(ctx: RunContext, dependencies: Sequence[str], python: str) -> dict[str, str]:
-    """Environment variables running commands in the (cached) environment of ``dependencies``."""
+    """Environment variables running commands in the (cached) environment of ``dependencies``:
+    ``PATH`` is a prefix, to go before the task's own ``PATH``."""
     root = envs_root()
     root.mkdir(parents=True, exist_ok=True)
     target = root / env_key(dependencies)
@@ -59,10 +64,7 @@ def dependency_env(ctx: RunContext, dependencies: Sequence[str], python: str) ->
         if not (target / MARKER).exists():
             ctx.logger.info(f"Installing Python dependencies into {target}: {list(dependencies)}")
             _build(target, list(dependencies), python)
-    return {
-        "PATH": f"{target / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "VIRTUAL_ENV": str(target),
-    }
+    return {"PATH": str(target / "bin"), "VIRTUAL_ENV": str(target)}
 
 
 def _build(target: Path, dependencies: list[str], python: str) -> None:

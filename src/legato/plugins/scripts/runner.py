@@ -12,6 +12,8 @@ Invariants:
 * Lines are joined with newlines; with ``fail_fast`` a shell interpreter gets ``set -e`` first.
 * A non-zero exit raises ``TaskError`` with the exit code and the last stderr lines; a killed
   or timed-out run raises ``TaskError`` (the worker decides the final state).
+* ``private_files`` (e.g. the execution context file) are removed once the process has ended,
+  before output files are collected.
 * Outputs: ``exitCode``, ``vars``, ``outputFiles`` (when any), ``stdOutLineCount``,
   ``stdErrLineCount``.
 """
@@ -47,6 +49,7 @@ class ScriptJob:
     output_globs: list[str] = field(default_factory=list)
     fail_fast: bool = True
     warning_on_stderr: bool = True
+    private_files: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -104,13 +107,17 @@ def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -
     env = {**os.environ, **job.env, "WORKING_DIR": str(working), "OUTPUT_DIR": str(output)}
     script = join_commands(job.interpreter, job.lines, job.fail_fast)
     streams = _Streams(ctx)
-    result = run_process(
-        [*job.interpreter, script],
-        cwd=working,
-        env=env,
-        on_line=streams.on_line,
-        is_killed=ctx.is_killed,
-    )
+    try:
+        result = run_process(
+            [*job.interpreter, script],
+            cwd=working,
+            env=env,
+            on_line=streams.on_line,
+            is_killed=ctx.is_killed,
+        )
+    finally:
+        for path in job.private_files:
+            path.unlink(missing_ok=True)
     if result.killed:
         raise TaskError("The script was killed (its process group was ended)", retryable=False)
     if result.exit_code != 0:

@@ -33,14 +33,18 @@ def _fake_ctx(base: Path) -> Any:
     return sys.modules["run_support"].FakeRunContext(base)
 
 
-def make_wheel(folder: Path) -> Path:
-    """A minimal pure-Python wheel of ``legato_demo_dep`` (VALUE = 42)."""
-    wheel = folder / "legato_demo_dep-0.1.0-py3-none-any.whl"
-    info = "legato_demo_dep-0.1.0.dist-info"
+def make_wheel(
+    folder: Path, name: str = "legato_demo_dep", version: str = "0.1.0", body: str = "VALUE = 42\n"
+) -> Path:
+    """A minimal pure-Python wheel of package ``name`` (by default ``legato_demo_dep``, VALUE =
+    42)."""
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    info = f"{name}-{version}.dist-info"
     with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("legato_demo_dep/__init__.py", "VALUE = 42\n")
+        archive.writestr(f"{name}/__init__.py", body)
         archive.writestr(
-            f"{info}/METADATA", "Metadata-Version: 2.1\nName: legato-demo-dep\nVersion: 0.1.0\n"
+            f"{info}/METADATA",
+            f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: {version}\n",
         )
         archive.writestr(
             f"{info}/WHEEL",
