@@ -4,6 +4,12 @@ storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet and Avro
 from __future__ import annotations
 
 from legato.model.plugin import Plugin
-from legato.plugins.serdes import csv_to_ion, ion_to_csv
+from legato.plugins.serdes import csv_to_ion, ion_to_csv, json_tasks
 
-PLUGINS: list[type[Plugin]] = [csv_to_ion.CsvToIon, ion_to_csv.IonToCsv]
+PLUGINS: list[type[Plugin]] = [
+    csv_to_ion.CsvToIon,
+    ion_to_csv.IonToCsv,
+    json_tasks.JsonToIon,
+    json_tasks.IonToJson,
+    json_tasks.JsonToJsonl,
+]
