@@ -90,7 +90,7 @@ def test_bad_lines_can_be_skipped_with_a_warning(ctx: Any) -> None:
         {"a": "1", "b": "2"},
         {"a": "7", "b": "8"},
     ]
-    assert [m for level, m in ctx.logger.lines if level == "WARN"][0].startswith("Bad line")
+    assert next(m for level, m in ctx.logger.lines if level == "WARN").startswith("Bad line")
     assert csv_to_ion(ctx, "a,b\n3\n", onBadLines="SKIP") == []
 
 

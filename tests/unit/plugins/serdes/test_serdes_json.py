@@ -32,7 +32,10 @@ def ion_to_json(ctx: Any, rows: list[Any], **props: Any) -> tuple[str, str]:
 
 
 def test_json_lines_keep_json_types(ctx: Any) -> None:
-    text = '{"i":1,"f":1.5,"s":"é","b":true,"n":null,"l":[1,{"x":2}]}\n\n{"big":123456789012345678901}\n'
+    text = (
+        '{"i":1,"f":1.5,"s":"é","b":true,"n":null,"l":[1,{"x":2}]}\n'
+        '\n{"big":123456789012345678901}\n'
+    )
     rows = json_to_ion(ctx, text)
     assert rows == [
         {"i": 1, "f": 1.5, "s": "é", "b": True, "n": None, "l": [1, {"x": 2}]},
