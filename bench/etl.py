@@ -17,8 +17,8 @@ Usage: ``uv run --frozen python bench/etl.py [--rows N] [--repeat R] [--script-r
     (creation → end as seen here). Goal: ``run()`` median ≤ 1.3 × psql median.
 (2) Script: ``--script-runs`` executions of a flow with one ``python.Script`` task (Process
     runner, a one-line script) against ``subprocess.run([python, file])`` of the same script
-    with the same interpreter (one warm-up each). Goal: ``run()`` median − direct median
-    ≤ 20 ms; the task-run and execution differences are printed too.
+    with the same interpreter, alternately (one warm-up round). Goal: ``run()`` median − direct
+    median ≤ 20 ms; the task-run and execution differences are printed too.
 
 Medians of the repetitions are printed in a table, with the goals.
 """
@@ -286,32 +286,33 @@ async def compare_copies(
     return psql, timings, rows
 
 
-async def legato_scripts(settings: config.Settings, runs: int) -> Timings:
-    """Times of ``runs`` one-Script executions (after one warm-up)."""
+async def compare_scripts(
+    settings: config.Settings, folder: Path, runs: int
+) -> tuple[list[float], Timings]:
+    """``runs`` rounds of the script run directly then by a one-Script execution (after one
+    warm-up of each), interleaved; direct seconds and the Script task's times."""
+    script = folder / "script.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    python = python_executable()
+    direct: list[float] = []
     timings = Timings()
     async with bootstrap.open_engine(settings) as engine:
         await engine.flows.deploy(SCRIPT_FLOW)
         async with engine.running():
             with timed_runs(PythonScript) as plugin_runs:
-                await run_flow(engine, "script")
-                for _ in range(runs):
-                    await run_flow(engine, "script", timings)
+                for round_ in range(runs + 1):
+                    seconds = await asyncio.to_thread(run_directly, python, script)
+                    await run_flow(engine, "script", timings if round_ else None)
+                    direct += [seconds] if round_ else []
             timings.run = plugin_runs[1:]
-    return timings
+    return direct, timings
 
 
-def direct_scripts(folder: Path, runs: int) -> list[float]:
-    """Seconds of ``runs`` ``subprocess.run([python, script.py])`` of the same script."""
-    script = folder / "script.py"
-    script.write_text(SCRIPT, encoding="utf-8")
-    python = python_executable()
-    times = []
-    subprocess.run([python, str(script)], check=True, capture_output=True)  # warm-up
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([python, str(script)], check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return times
+def run_directly(python: str, script: Path) -> float:
+    """Seconds of ``subprocess.run([python, script])``."""
+    started = time.perf_counter()
+    subprocess.run([python, str(script)], check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 # --- scenarios --------------------------------------------------------------------------------
@@ -345,9 +346,8 @@ def copy_scenario(rows: int, repeat: int) -> list[tuple[str, str]]:
 def script_scenario(runs: int) -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="legato-etl-") as scratch:
         folder = Path(scratch)
-        direct = direct_scripts(folder, runs)
         settings = config.Settings.for_home(folder / "home")
-        timings = asyncio.run(legato_scripts(settings, runs))
+        direct, timings = asyncio.run(compare_scripts(settings, folder, runs))
     direct_ms = statistics.median(direct) * 1000
 
     def extra(values: list[float]) -> str:
