@@ -17,7 +17,7 @@ until ``fire_timers`` delivers those due at the harness clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -113,6 +113,10 @@ class Harness:
     def send(self, event: Event) -> Transition:
         """Feed ``event`` to ``runtime.step`` and record the transition."""
         transition = runtime.step(self.execution, event, self.context())
+        self._record(transition)
+        return transition
+
+    def _record(self, transition: Transition) -> None:
         self.execution = transition.execution
         self.commands.extend(transition.commands)
         self.logs.extend(transition.logs)
@@ -121,10 +125,27 @@ class Harness:
                 self.pending[command.task_run_id] = command
             elif isinstance(command, ScheduleTimer):
                 self.timers.append(command)
+
+    def send_all(self, events: Sequence[Event]) -> Transition:
+        """Feed ``events`` to ``runtime.step_all`` as one batch (as the executor does)."""
+        transition = runtime.step_all(self.execution, events, self.context())
+        self._record(transition)
         return transition
 
     def start(self) -> Transition:
         return self.send(ExecutionCreated())
+
+    def reports(
+        self, task_id: str, state: StateType = StateType.SUCCESS, *, value: str | None = None
+    ) -> list[Event]:
+        """The ``TaskRunStarted`` and ``TaskRunFinished`` a worker would send for the pending
+        attempt of ``task_id`` (taken off the pending dispatches; not sent)."""
+        command = self.dispatch_of(task_id, value)
+        del self.pending[command.task_run_id]
+        return [
+            TaskRunStarted(command.task_run_id, command.attempt, "worker-1"),
+            TaskRunFinished(command.task_run_id, command.attempt, state, worker_id="worker-1"),
+        ]
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,12 +55,15 @@ from legato.store.protocols import (
 
 LOGGER = logging.getLogger("legato.executor")
 
-Step = Callable[[Execution, events.Event, StepContext], Transition]
+#: the machine over a batch of events of one execution (``runtime.step_all``)
+Step = Callable[[Execution, Sequence[events.Event], StepContext], Transition]
 PlatformFactory = Callable[[Execution], Platform | None]
 
 
-def _default_step(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
-    return runtime.step(execution, event, ctx)
+def _default_step(
+    execution: Execution, batch: Sequence[events.Event], ctx: StepContext
+) -> Transition:
+    return runtime.step_all(execution, batch, ctx)
 
 
 @dataclass(frozen=True)
@@ -260,13 +263,24 @@ class Executor:
     def _fold(
         self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
     ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
+        """The batch as one transition; when it fails, event by event up to the failing one."""
+        try:
+            batch = [events.event_from_json(e.payload) for e in stored]
+            transition = self.options.step(execution, batch, ctx)
+        except Exception:
+            return self._fold_one_by_one(execution, stored, ctx)
+        return transition.execution, list(transition.commands), list(transition.logs)
+
+    def _fold_one_by_one(
+        self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
+    ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
         items: list[commands.Command] = []
         lines: list[LogLine] = []
         current = execution
         for stored_event in stored:
             try:
                 event = events.event_from_json(stored_event.payload)
-                transition = self.options.step(current, event, ctx)
+                transition = self.options.step(current, [event], ctx)
             except Exception as error:
                 LOGGER.exception("executor: step failed for execution %s", current.id)
                 why = f"internal error while stepping: {error}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 
 from executor_rig import START, Rig
@@ -172,7 +173,7 @@ def test_a_subflow_with_bad_inputs_fails_its_task(rig: Rig) -> None:
 
 
 def test_a_step_that_raises_fails_the_execution(rig: Rig) -> None:
-    def broken(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
+    def broken(execution: Execution, batch: Sequence[events.Event], ctx: StepContext) -> Transition:
         raise RuntimeError("bug in the machine")
 
     async def scenario() -> None:
@@ -292,7 +293,9 @@ def _with_step(rig: Rig, step):  # type: ignore[no-untyped-def]
 
 
 def test_a_transition_that_cannot_be_stored_fails_the_execution(rig: Rig) -> None:
-    def unstorable(execution: Execution, event: events.Event, ctx: StepContext) -> Transition:
+    def unstorable(
+        execution: Execution, batch: Sequence[events.Event], ctx: StepContext
+    ) -> Transition:
         running = execution.model_copy(
             update={"state": execution.state.with_state(StateType.RUNNING, ctx.now)}
         )
