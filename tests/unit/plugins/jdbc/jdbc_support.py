@@ -43,3 +43,16 @@ def admin() -> psycopg.Connection[tuple[Any, ...]]:
             "(e.g. `service postgresql start`) or point PGHOST/PGPORT/PGUSER at a server",
             pytrace=False,
         )
+
+
+def run_task(ctx: Any, definition: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``definition`` (``id`` defaults to ``t``) as a JDBC task and run it on ``ctx``."""
+    from legato.model.plugin import ParseContext, PluginKind
+    from legato.model.registry import PluginRegistry
+    from legato.plugins.jdbc import PLUGINS
+
+    registry = PluginRegistry(PLUGINS)
+    cls = registry.get(PluginKind.TASK, definition["type"])
+    task = cls.model_validate({"id": "t", **definition}, context=ParseContext(registry=registry))
+    outputs: dict[str, Any] = task.run(ctx)  # type: ignore[attr-defined]
+    return outputs
