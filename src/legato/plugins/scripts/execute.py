@@ -8,7 +8,10 @@ with ``true=True; false=False; null=None`` (Kestra's JSON-literal aliases). ``ex
 from the language (a dependency environment, the ``kestra`` package): its ``PATH`` and
 ``PYTHONPATH`` are prefixes put before the task's own value (its ``env``, else the worker's);
 its other keys go under the task's own ``env``. With ``execution_context`` the context file is
-written (``context_file``) and removed once the commands are done.
+written (``context_file``) and removed once the commands are done. A ``script`` without
+``beforeCommands`` under the default ``/bin/sh -c`` runs without that shell (``without_shell``):
+the same program, arguments, directory and environment (``PWD`` set as the shell would), one
+process fewer.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import shlex
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from legato.plugins.scripts.context_file import CONTEXT_ENV, write_execution_context
@@ -34,11 +37,21 @@ from legato.plugins.scripts.runner import (
 from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import ScriptTask
 
-__all__ = ["PATH_LIKE", "PYTHON_PRELUDE", "merge_env", "python_executable", "run_script_task"]
+__all__ = [
+    "DEFAULT_SHELL",
+    "PATH_LIKE",
+    "PYTHON_PRELUDE",
+    "merge_env",
+    "python_executable",
+    "run_script_task",
+    "without_shell",
+]
 
 PYTHON_PRELUDE = "true=True; false=False; null=None\n"
 #: variables whose ``extra_env`` value is a prefix of search paths
 PATH_LIKE = frozenset({"PATH", "PYTHONPATH"})
+#: the interpreter script tasks have by default
+DEFAULT_SHELL = ["/bin/sh", "-c"]
 
 
 def python_executable() -> str:
@@ -67,6 +80,7 @@ def run_script_task(
     if task.namespaceFiles is not None:
         copy_namespace_files(ctx, task.namespaceFiles, working)
     lines = [localize_uris(ctx, line, working) for line in _list(ctx, task.beforeCommands, extra)]
+    before = len(lines)
     if script is not None:
         path = working / script_name
         text = localize_uris(ctx, ctx.render_string(script, extra), working)
@@ -82,11 +96,26 @@ def run_script_task(
         fail_fast=ctx.render_as(task.failFast, bool),
         warning_on_stderr=ctx.render_as(task.warningOnStdErr, bool),
     )
+    if script is not None and not before:
+        job.argv = without_shell(job.interpreter, lines[-1], job.env)
     if execution_context:
         context = write_execution_context(ctx, working)
         job.env[CONTEXT_ENV] = str(context)
         job.private_files.append(context)
     return run_commands(ctx, job, working, output)
+
+
+def without_shell(
+    interpreter: Sequence[str], command: str, env: Mapping[str, str]
+) -> list[str] | None:
+    """``command`` as an argv to run without the default shell, which would only start it
+    (saving a process per run); None when the interpreter is not the default one or the
+    command's program is not on the task's ``PATH`` (the shell then runs and reports it)."""
+    if list(interpreter) != DEFAULT_SHELL:
+        return None
+    argv = shlex.split(command)
+    program = shutil.which(argv[0], path=env.get("PATH", os.environ.get("PATH")))
+    return [program, *argv[1:]] if program else None
 
 
 def merge_env(

@@ -10,6 +10,7 @@ Invariants:
 * ``{{ workingDir }}`` / ``{{ outputDir }}`` render to the real local paths, also given as the
   ``WORKING_DIR`` / ``OUTPUT_DIR`` environment variables, on top of the worker's environment.
 * Lines are joined with newlines; with ``fail_fast`` a shell interpreter gets ``set -e`` first.
+  A job with an ``argv`` runs that instead (with ``PWD`` set to the working directory).
 * A non-zero exit raises ``TaskError`` with the exit code and the last stderr lines; a killed
   or timed-out run raises ``TaskError`` (the worker decides the final state).
 * ``private_files`` (e.g. the execution context file) are removed once the process has ended,
@@ -50,6 +51,8 @@ class ScriptJob:
     fail_fast: bool = True
     warning_on_stderr: bool = True
     private_files: list[Path] = field(default_factory=list)
+    #: run this argv instead of ``interpreter + [joined lines]`` (a script without its shell)
+    argv: list[str] | None = None
 
 
 @dataclass
@@ -105,11 +108,14 @@ def prepare(ctx: RunContext, input_files: Mapping[str, str], working: Path) -> N
 def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -> dict[str, Any]:
     """Run ``job`` in ``working``; return the task outputs (or raise ``TaskError``)."""
     env = {**os.environ, **job.env, "WORKING_DIR": str(working), "OUTPUT_DIR": str(output)}
-    script = join_commands(job.interpreter, job.lines, job.fail_fast)
+    if job.argv is None:
+        argv = [*job.interpreter, join_commands(job.interpreter, job.lines, job.fail_fast)]
+    else:
+        argv, env["PWD"] = job.argv, str(working)
     streams = _Streams(ctx)
     try:
         result = run_process(
-            [*job.interpreter, script],
+            argv,
             cwd=working,
             env=env,
             on_line=streams.on_line,
