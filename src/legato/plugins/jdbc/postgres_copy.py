@@ -25,10 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from legato.model.plugin import Plugin
-from legato.model.property import Dyn
+from legato.model.property import Dyn, is_expression
 from legato.plugins.jdbc import copy_statement, copy_stream
 from legato.plugins.jdbc.postgres import PostgresConnection
 from legato.plugins.jdbc.postgres_connect import connect_postgres
@@ -36,7 +36,17 @@ from legato.sdk import RunnableTask, plugin
 from legato.sdk.run_context import RunContext, TaskError
 
 CopyFormat = Literal["TEXT", "CSV", "BINARY"]
-Char = Annotated[str, Field(min_length=1, max_length=1)]
+
+
+def _one_character(value: Any) -> Any:
+    """Refuse a literal of another length than one, with a hint for the escaped tab."""
+    if isinstance(value, str) and len(value) != 1 and not is_expression(value):
+        hint = ' (for a tab, write "\\t" in a double-quoted YAML string)' if value == "\\t" else ""
+        raise ValueError(f"must be exactly one character, got {value!r}{hint}")
+    return value
+
+
+Char = Annotated[str, BeforeValidator(_one_character), Field(min_length=1, max_length=1)]
 T = TypeVar("T")
 Transfer = Callable[[copy_stream.Connection, str, Path, Callable[[], bool]], int]
 

@@ -247,3 +247,36 @@ def test_a_killed_copy_out_stops(ctx: Any, pg_url: str) -> None:
 def test_socket_timeout_is_accepted_with_a_warning(ctx: Any, pg_url: str, trips: str) -> None:
     run(ctx, pg_url, {"type": COPY_OUT, "table": trips, "socketTimeout": 30})
     assert any(level == "WARN" and "socketTimeout" in text for level, text in ctx.logger.lines)
+
+
+def test_the_file_encoding_is_decoded_by_the_server(
+    ctx: Any, pg_url: str, pg: Pg, trips: str
+) -> None:
+    uri = ctx.storage.put_bytes("1,1,café\n".encode("latin-1"), "latin1.csv")
+    definition = {"table": trips, "format": "CSV", "encoding": "LATIN1"}
+    run(ctx, pg_url, {"type": COPY_IN, "from": uri, **definition})
+    assert pg.execute(f"SELECT store_and_fwd_flag FROM {trips}").fetchone() == ("café",)
+
+
+def test_force_null_and_force_not_null_decide_what_an_empty_value_is(
+    ctx: Any, pg_url: str, pg: Pg, trips: str
+) -> None:
+    pg.execute(f"ALTER TABLE {trips} ADD COLUMN note text")
+    uri = ctx.storage.put_bytes(b'1,1,"",\n', "empty.csv")
+    definition = {
+        "table": trips,
+        "format": "CSV",
+        "forceNull": ["store_and_fwd_flag"],
+        "forceNotNull": ["note"],
+    }
+    run(ctx, pg_url, {"type": COPY_IN, "from": uri, **definition})
+    assert pg.execute(f"SELECT store_and_fwd_flag, note FROM {trips}").fetchone() == (None, "")
+
+
+def test_force_quote_star_quotes_every_non_null_value(
+    ctx: Any, pg_url: str, pg: Pg, trips: str
+) -> None:
+    pg.execute(f"INSERT INTO {trips} VALUES (1, NULL, 'N')")
+    definition = {"table": trips, "format": "CSV", "forceQuote": ["*"]}
+    outputs = run(ctx, pg_url, {"type": COPY_OUT, **definition})
+    assert ctx.storage.get_bytes(outputs["uri"]) == b'"1",,"N"\n'
