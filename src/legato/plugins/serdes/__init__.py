@@ -4,7 +4,7 @@ storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet and Avro
 from __future__ import annotations
 
 from legato.model.plugin import Plugin
-from legato.plugins.serdes import csv_to_ion, ion_to_csv, json_tasks, parquet_tasks
+from legato.plugins.serdes import avro_tasks, csv_to_ion, ion_to_csv, json_tasks, parquet_tasks
 
 PLUGINS: list[type[Plugin]] = [
     csv_to_ion.CsvToIon,
@@ -14,4 +14,6 @@ PLUGINS: list[type[Plugin]] = [
     json_tasks.JsonToJsonl,
     parquet_tasks.IonToParquet,
     parquet_tasks.ParquetToIon,
+    avro_tasks.IonToAvro,
+    avro_tasks.AvroToIon,
 ]
