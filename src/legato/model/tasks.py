@@ -52,6 +52,11 @@ class Task(Plugin):
 class RunnableTask(Task):
     """A task that runs on a worker and may produce outputs."""
 
+    #: True for tasks that only render properties and return values (no blocking I/O, no
+    #: waiting): the worker runs them on its event loop, sparing a thread hand-off; one that
+    #: calls a platform function (``kv()``, ``read()``…) is moved to a worker thread and rerun
+    runs_inline: ClassVar[bool] = False
+
 
 class FlowableTask(Task):
     """A task whose children the executor schedules (Sequential, If, ForEach…)."""

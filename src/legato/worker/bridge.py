@@ -2,7 +2,8 @@
 
 Invariants: ``call`` blocks the calling thread until the coroutine finished on the bridge's
 event loop and returns its result or raises its exception; it must never be called from the
-loop's own thread (that would deadlock), which it detects and refuses. ``background()`` starts a
+loop's own thread (that would deadlock), which it detects and refuses with ``CalledOnLoop``
+(the worker catches it to move a task it ran on the loop to a thread). ``background()`` starts a
 private loop in a daemon thread, for synchronous callers (tests, command-line tools).
 """
 
@@ -17,6 +18,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+class CalledOnLoop(BaseException):
+    """``Bridge.call`` was made from the loop's own thread (a BaseException, so that task code
+    catching ``Exception`` does not swallow it)."""
+
+
 class Bridge:
     """Runs coroutines on ``loop`` on behalf of worker threads."""
 
@@ -27,7 +33,7 @@ class Bridge:
         """Run ``coro`` on the loop and wait for its result."""
         if _running_loop() is self._loop:
             coro.close()
-            raise RuntimeError(
+            raise CalledOnLoop(
                 "Bridge.call was made from the event loop thread; run the task in a worker thread"
             )
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()

@@ -31,12 +31,13 @@ from legato._kernel.clock import Clock, SystemClock
 from legato._kernel.ids import new_id
 from legato.expressions import Environment
 from legato.model.execution import StateType
+from legato.model.plugin import PluginKind
 from legato.model.property import format_duration
 from legato.model.registry import PluginRegistry
 from legato.runtime.commands import DispatchTask
 from legato.runtime.events import TaskRunFinished, TaskRunStarted, to_json
 from legato.store.protocols import FileStorage, KVStore, NewEvent, WorkerJob, WorkerQueue
-from legato.worker.bridge import Bridge
+from legato.worker.bridge import Bridge, CalledOnLoop
 from legato.worker.execute import AttemptOutcome, describe, run_attempt
 from legato.worker.logs import LEVELS
 from legato.worker.run_context import Attempt, WorkerRunContext, WorkerServices
@@ -126,6 +127,8 @@ class Worker:
         self.registry = registry
         self.options = options or WorkerOptions()
         self._running: dict[str, _Running] = {}
+        #: per task type: whether it runs on the loop (``RunnableTask.runs_inline``)
+        self._inline_types: dict[str, bool] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -263,13 +266,40 @@ class Worker:
             await self._report(job, int(job.payload.get("attempt", 1)), failed, None)
             return
         ctx = WorkerRunContext(services, _attempt(dispatch))
-        running = _Running(ctx)
-        self._running[dispatch.task_run_id] = running
-        try:
-            outcome = await self._outcome(dispatch, running, pool)
-        finally:
-            self._running.pop(dispatch.task_run_id, None)
+        inline = self._runs_inline(dispatch)
+        outcome = self._inline_outcome(dispatch, ctx) if inline else None
+        if outcome is None:
+            if inline:  # the inline run was moved to a thread: start again, afresh
+                ctx = WorkerRunContext(services, _attempt(dispatch))
+            running = _Running(ctx)
+            self._running[dispatch.task_run_id] = running
+            try:
+                outcome = await self._outcome(dispatch, running, pool)
+            finally:
+                self._running.pop(dispatch.task_run_id, None)
         await self._report(job, dispatch.attempt, outcome, ctx)
+
+    def _runs_inline(self, dispatch: DispatchTask) -> bool:
+        """Whether the task's class asks to run on the loop (``RunnableTask.runs_inline``)."""
+        type_name = dispatch.task.get("type")
+        if not isinstance(type_name, str):
+            return False
+        known = self._inline_types.get(type_name)
+        if known is None:
+            cls = self.registry.resolve(PluginKind.TASK, type_name)
+            known = bool(getattr(cls, "runs_inline", False))
+            self._inline_types[type_name] = known
+        return known
+
+    def _inline_outcome(
+        self, dispatch: DispatchTask, ctx: WorkerRunContext
+    ) -> AttemptOutcome | None:
+        """Run the attempt here, on the loop; None when it called the loop back (a platform
+        function): it must run in a thread, afresh."""
+        try:
+            return run_attempt(dispatch.task, ctx, self.registry)
+        except CalledOnLoop:
+            return None
 
     async def _outcome(
         self, dispatch: DispatchTask, running: _Running, pool: ThreadPoolExecutor

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from worker_support import NAMESPACE, FakeFiles, FakeKV, FakeQueue, variables
 
@@ -15,7 +17,7 @@ from legato.runtime.commands import DispatchTask
 from legato.runtime.events import TaskRunFinished, TaskRunStarted, event_from_json
 from legato.sdk import RunnableTask, plugin
 from legato.sdk.run_context import RunContext
-from legato.store.protocols import WorkerJob
+from legato.store.protocols import KVEntry, WorkerJob
 from legato.worker.bridge import Bridge
 from legato.worker.service import Worker, WorkerOptions, dispatch_of
 
@@ -191,3 +193,47 @@ def test_plugin_ports_are_built_with_the_bridge_and_reach_the_context(tmp_path: 
     logs, executions = seen
     assert isinstance(logs, Reader) and isinstance(logs.bridge, Bridge)
     assert executions is None
+
+
+def test_render_only_tasks_run_on_the_loop_thread(tmp_path: Path) -> None:
+    threads: list[str] = []
+
+    @plugin("test.Inline")
+    class Inline(RunnableTask):
+        """Records the thread it runs on."""
+
+        runs_inline: ClassVar[bool] = True
+
+        def run(self, ctx: RunContext) -> dict[str, Any] | None:
+            threads.append(threading.current_thread().name)
+            return None
+
+    @plugin("test.Threaded")
+    class Threaded(Inline):
+        """Same, run as every other task."""
+
+        runs_inline: ClassVar[bool] = False
+
+    inline = job("r1", {"id": "a", "type": "test.Inline"})
+    queue = FakeQueue([inline, job("r2", {"id": "b", "type": "test.Threaded"})])
+    worker = make_worker(tmp_path, queue)
+    worker.registry = PluginRegistry([Inline, Threaded])
+    asyncio.run(worker.run_until_idle())
+    assert threads[0] == threading.main_thread().name
+    assert threads[1].startswith("legato-task")
+    assert {r.state for r in finished(queue).values()} == {StateType.SUCCESS}
+
+
+def test_an_inline_task_calling_the_loop_back_reruns_afresh_in_a_thread(tmp_path: Path) -> None:
+    # kv() calls the async store through the bridge: impossible from the loop's own thread
+    now = datetime.now(UTC)
+    kv = FakeKV()
+    kv.entries[(NAMESPACE, "k")] = KVEntry(NAMESPACE, "k", "stored", "STRING", now, now)
+    task = {"id": "t", "type": RETURN, "format": "{{ kv('k') }}"}
+    queue = FakeQueue([job("r1", task)])
+    worker = make_worker(tmp_path, queue)
+    worker.kv = kv
+    asyncio.run(worker.run_until_idle())
+    [done] = queue.finished
+    assert finished(queue)["r1"].outputs == {"value": "stored"}
+    assert [(line.level, line.message) for line in done.logs] == [("DEBUG", "stored")]

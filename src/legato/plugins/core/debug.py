@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from legato.model.property import Dyn
 from legato.plugins.core.values import LogLevel
@@ -20,6 +20,8 @@ from legato.sdk.run_context import RunContext
 )
 class Return(RunnableTask):
     """Render a templated value and return it as the ``value`` output."""
+
+    runs_inline: ClassVar[bool] = True  # renders only: run on the worker's loop
 
     format: str | None = None
 

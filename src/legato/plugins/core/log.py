@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -27,6 +27,8 @@ from legato.sdk.run_context import RunContext
 )
 class Log(RunnableTask):
     """Log a message (or a list of messages) in the task logs."""
+
+    runs_inline: ClassVar[bool] = True  # renders only: run on the worker's loop
 
     message: str | list[str]
     level: Dyn[LogLevel] = "INFO"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from legato.model.property import Dyn, Expression
 from legato.sdk import RunnableTask, plugin
@@ -22,6 +22,8 @@ from legato.sdk.run_context import RunContext, TaskError, render_leaves
 )
 class OutputValues(RunnableTask):
     """Output one or more rendered values."""
+
+    runs_inline: ClassVar[bool] = True  # renders only: run on the worker's loop
 
     values: Dyn[dict[str, Any]] | None = None
 
