@@ -38,10 +38,6 @@ GETTING_STARTED = EXAMPLES / "getting_started.yaml"
 MONTHS = ("2019-01", "2019-02")
 ROWS = 1500
 TIMEOUT = 120
-#: until the JDBC tasks run and ``KESTRA_CONFIGURATION`` is read (other work in progress)
-JDBC_GAP = pytest.mark.xfail(
-    reason="postgresql/duckdb tasks and Kestra-shaped configuration do not run yet", strict=True
-)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +133,6 @@ def task_ids(execution: dict[str, Any]) -> set[str]:
     return {run["taskId"] for run in execution["taskRunList"]}
 
 
-@JDBC_GAP
 @pytest.mark.parametrize("taxi", ["yellow", "green"])
 def test_the_taxi_etl_loads_each_month_once(
     taxi: str,
@@ -190,7 +185,6 @@ def query_outputs(execution: Execution) -> dict[str, Any]:
     return dict(query.outputs or {})
 
 
-@JDBC_GAP
 def test_getting_started_averages_the_price_per_brand(
     tmp_path: Path, data_dir: Path, source_url: str
 ) -> None:
