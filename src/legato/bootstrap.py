@@ -5,7 +5,8 @@ else receives ports. ``open_engine`` builds one in-process engine (executor + wo
 in-process wake-ups); ``Engine.running`` runs its daemons as asyncio tasks; ``Engine.wait``
 follows one execution until it ends.
 
-Invariants: nothing is read from the environment here (the CLI passes ``Settings``); leaving
+Invariants: nothing is read from the environment here (the CLI passes ``Settings``); the
+configured plugin defaults reach every flow parse through ``FlowService``; leaving
 ``open_engine`` stops the daemons and closes the store; a daemon that crashes makes
 ``running`` raise on exit instead of hanging a waiter forever.
 """
@@ -263,7 +264,7 @@ def build_engine(
         queue=NotifyingExecutorStore(raw.queue, executor_wake, worker_wake),
         workers=NotifyingWorkerQueue(raw.workers, executor_wake),
     )
-    flows = FlowService(stores.flows, registry)
+    flows = FlowService(stores.flows, registry, settings.plugin_defaults)
     executions = ExecutionService(
         stores.executions, stores.queue, flows, stores.files, clock, new_id
     )
@@ -278,9 +279,10 @@ def build_engine(
 
 
 def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
-    """The worker daemon running plugin tasks in ``settings.worker_threads`` threads; jobs
+    """The worker daemon running plugin tasks in ``settings.worker_threads`` threads, their
+    working directories under ``settings.work_root``, with ``settings.task_settings``; jobs
     still running after a moment are reported RUNNING at once (``RunningReports``)."""
-    work_root = engine.settings.home / "work"
+    work_root = engine.settings.work_root
     work_root.mkdir(parents=True, exist_ok=True)
     options = worker_service.WorkerOptions(
         threads=engine.settings.worker_threads,
@@ -290,6 +292,7 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
         heartbeat_interval=engine.options.heartbeat_interval,
         stale_after=engine.options.stale_after,
         ports=plugin_ports(engine.stores),
+        task_settings=engine.settings.task_settings,
     )
     stores = engine.stores
     queue = running_reports.RunningReports(stores.workers, stores.queue)

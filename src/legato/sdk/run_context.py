@@ -4,7 +4,9 @@ A runnable task declares ``def run(self, ctx: RunContext) -> dict[str, Any] | No
 returned mapping becomes the task run's outputs (None means no outputs). ``run`` is plain
 blocking code: the worker calls it in a thread, so every method here is synchronous (the worker
 bridges to its async store ports). Plugins reach storage, the KV store, secrets, metrics and logs
-only through this protocol, never through the engine's internals.
+only through this protocol, never through the engine's internals. Optional attributes a worker
+may add: the ports of ``sdk.ports`` and ``task_settings`` (installation settings such as the
+Docker fallback; read them with ``sdk.task_settings.settings_of``).
 
 Invariants:
 

@@ -6,6 +6,9 @@ Invariants:
   fails (the error carries every violation, as ``legato flow validate`` prints them).
 * A flow is stored as its YAML text (what Kestra stores); saving an unchanged text keeps the
   revision, a changed one gets revision + 1 (the repository's rule).
+* Every parse applies the configured global plugin defaults after the flow's own
+  ``pluginDefaults`` (Kestra's precedence, see ``model.parsing``); the stored text stays as
+  written.
 * ``load`` parses a stored revision once and caches it by (namespace, id, revision): revisions
   never change, so the cache never goes stale.
 """
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 
 from legato.errors import FlowValidationError, LegatoError
 from legato.model import flow, parsing
+from legato.model.plugin import PluginDefault
 from legato.model.registry import PluginRegistry
 from legato.store.protocols import FlowRecord, FlowRepository
 
@@ -46,15 +50,22 @@ class DeployedFlow:
 class FlowService:
     """Deploys flows and loads stored revisions (parsed, cached)."""
 
-    def __init__(self, repository: FlowRepository, registry: PluginRegistry) -> None:
+    def __init__(
+        self,
+        repository: FlowRepository,
+        registry: PluginRegistry,
+        defaults: Sequence[PluginDefault] = (),
+    ) -> None:
         self.repository = repository
         self.registry = registry
+        #: the configured (global) plugin defaults, applied after each flow's own
+        self.defaults = tuple(defaults)
         self._cache: dict[tuple[str, str, int], flow.Flow] = {}
 
     def parse(self, source: str, *, path: str | None = None) -> list[flow.Flow]:
         """Every flow in ``source`` (one per YAML document); FlowValidationError lists all
         violations of all invalid documents."""
-        results = parsing.parse_documents(source, self.registry, path=path)
+        results = parsing.parse_documents(source, self.registry, path=path, defaults=self.defaults)
         errors = [r for r in results if isinstance(r, FlowValidationError)]
         if errors:
             violations = [v for error in errors for v in error.violations]
@@ -91,7 +102,7 @@ class FlowService:
         key = (record.namespace, record.id, record.revision)
         cached = self._cache.get(key)
         if cached is None:
-            cached = parsing.parse_flow(record.source, self.registry)
+            cached = parsing.parse_flow(record.source, self.registry, defaults=self.defaults)
             self._cache[key] = cached
         return cached
 

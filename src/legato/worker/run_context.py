@@ -3,7 +3,9 @@
 Invariants: rendering uses the worker's shared ``Environment`` with the task run's variables and a
 ``WorkerPlatform`` bound to them; the variables are never mutated (``extra`` makes a merged
 copy); secrets read through ``secret`` or ``{{ secret() }}`` are masked in logs and outputs; the
-working directory is created on first use and removed by ``close``; the kill event is set when
+working directory is created on first use (under ``work_root``: bootstrap gives the configured
+``kestra.tasks.tmp-dir.path`` or ``home/work``) and removed by ``close``; the
+``task_settings`` are the worker's, the same for every attempt; the kill event is set when
 the task run is killed or times out.
 """
 
@@ -26,6 +28,7 @@ from legato._kernel.clock import Clock, SystemClock
 from legato.expressions import Environment
 from legato.model.registry import PluginRegistry
 from legato.sdk.run_context import FlowInfo, MetricType, TaskError, TaskRunInfo
+from legato.sdk.task_settings import DEFAULT_TASK_SETTINGS, TaskSettings
 from legato.store.protocols import FileStorage, KVStore, LogEntry, MetricEntry
 from legato.store.uris import task_run_prefix
 from legato.worker.bridge import Bridge
@@ -56,6 +59,8 @@ class WorkerServices:
     #: optional synchronous ports for plugins, by name (``logs``: a log reader for log.Fetch,
     #: ``executions``: an execution purger for PurgeExecutions); absent names read as None
     ports: Mapping[str, Any] = field(default_factory=dict)
+    #: installation settings running tasks see (``RunContext.task_settings``)
+    task_settings: TaskSettings = DEFAULT_TASK_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,11 @@ class WorkerRunContext:
     def executions(self) -> Any:
         """The ``executions`` port (purges executions) when given, else None."""
         return self._services.ports.get("executions")
+
+    @property
+    def task_settings(self) -> TaskSettings:
+        """The installation's settings for tasks (read with ``sdk.task_settings.settings_of``)."""
+        return self._services.task_settings
 
     @property
     def variables(self) -> Mapping[str, Any]:

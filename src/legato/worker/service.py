@@ -36,6 +36,7 @@ from legato.model.property import format_duration
 from legato.model.registry import PluginRegistry
 from legato.runtime.commands import DispatchTask
 from legato.runtime.events import TaskRunFinished, TaskRunStarted, to_json
+from legato.sdk.task_settings import DEFAULT_TASK_SETTINGS, TaskSettings
 from legato.store.protocols import FileStorage, KVStore, NewEvent, WorkerJob, WorkerQueue
 from legato.worker.bridge import Bridge, CalledOnLoop
 from legato.worker.execute import AttemptOutcome, describe, run_attempt
@@ -81,6 +82,8 @@ class WorkerOptions:
     #: optional plugin ports by name, each built once per ``run`` from the worker's bridge
     #: (e.g. ``{"logs": lambda bridge: SyncLogReader(repo, bridge)}``); see ``WorkerServices``
     ports: dict[str, Callable[[Bridge], Any]] = field(default_factory=dict)
+    #: installation settings the tasks see (``RunContext.task_settings``)
+    task_settings: TaskSettings = DEFAULT_TASK_SETTINGS
     #: report ``TaskRunStarted`` (attempt RUNNING, worker id) ahead of ``TaskRunFinished``, in
     #: the same ``finish`` (the port has no separate enqueue)
     report_started: bool = True
@@ -195,6 +198,7 @@ class Worker:
             work_root=o.work_root,
             registry=self.registry,
             ports={name: build(bridge) for name, build in o.ports.items()},
+            task_settings=o.task_settings,
         )
 
     async def _claim_some(self, services: WorkerServices, pool: ThreadPoolExecutor) -> int:

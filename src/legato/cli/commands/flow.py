@@ -4,21 +4,25 @@
 every YAML document of each file, and prints ``OK namespace.id`` per valid flow or one line per
 violation, ``file:line:col: property.path: message``. The exit status is 1 when anything failed.
 ``deploy`` validates the same way, then stores every flow as a new revision (when changed) in
-the configured store (``LEGATO_HOME``/``--home``); nothing is stored if any file is invalid.
+the configured store (``--home``, else the configuration, see docs/configuration.md); nothing
+is stored if any file is invalid. Both apply the configured global plugin defaults
+(``kestra.plugins.defaults``) as ``legato run`` and the engine do.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from legato.cli.configuration import settings_for
 from legato.errors import FlowValidationError
 from legato.model import parsing, schema
+from legato.model.plugin import PluginDefault
 from legato.model.registry import PluginRegistry
 from legato.model.violations import Violation
 
@@ -37,15 +41,18 @@ def flow_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def validate_file(path: Path, registry: PluginRegistry) -> tuple[list[str], bool]:
-    """The report lines for one file and whether every document in it is valid."""
+def validate_file(
+    path: Path, registry: PluginRegistry, defaults: Sequence[PluginDefault] = ()
+) -> tuple[list[str], bool]:
+    """The report lines for one file and whether every document in it is valid, with the
+    configured global plugin ``defaults`` applied."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return [f"{path}: cannot read the file: {error}"], False
     lines: list[str] = []
     ok = True
-    for result in parsing.parse_documents(source, registry, path=str(path)):
+    for result in parsing.parse_documents(source, registry, path=str(path), defaults=defaults):
         if isinstance(result, FlowValidationError):
             ok = False
             lines.extend(_violation_lines(result, path))
@@ -63,9 +70,11 @@ def _violation_lines(error: FlowValidationError, path: Path) -> list[str]:
 
 @app.command("validate")
 def validate(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Flow files or folders holding them.")],
 ) -> None:
     """Check flows against the flow language; print OK or every violation with its line."""
+    defaults = settings_for(ctx).plugin_defaults
     registry = PluginRegistry.from_entry_points()
     files = list(flow_files(paths))
     if not files:
@@ -77,7 +86,7 @@ def validate(
             typer.echo(f"{file}: no such file or folder", err=True)
             all_ok = False
             continue
-        lines, ok = validate_file(file, registry)
+        lines, ok = validate_file(file, registry, defaults)
         all_ok = all_ok and ok
         for line in lines:
             typer.echo(line)
@@ -93,17 +102,16 @@ def print_schema() -> None:
 
 @app.command("deploy")
 def deploy(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Flow files or folders holding them.")],
     home: Annotated[
         Path | None, typer.Option("--home", help="Legato home (default: LEGATO_HOME).")
     ] = None,
 ) -> None:
     """Validate flows and store them (namespaced, revisioned); print each revision stored."""
-    from legato import bootstrap, config
+    from legato import bootstrap
 
-    settings = config.Settings.from_env()
-    if home is not None:
-        settings = settings.with_home(home)
+    settings = settings_for(ctx, home=home)
     registry = PluginRegistry.from_entry_points()
     files = list(flow_files(paths))
     sources: list[tuple[Path, str]] = []
@@ -111,7 +119,11 @@ def deploy(
     if not files:
         typer.echo("no flow files found (looked for *.yml and *.yaml)", err=True)
     for file in files:
-        lines, ok = validate_file(file, registry) if file.exists() else ([], False)
+        lines, ok = (
+            validate_file(file, registry, settings.plugin_defaults)
+            if file.exists()
+            else ([], False)
+        )
         if not file.exists():
             typer.echo(f"{file}: no such file or folder", err=True)
         all_ok = all_ok and ok

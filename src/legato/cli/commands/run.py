@@ -8,7 +8,8 @@ task-run tree on a terminal (a line per change otherwise), then a summary. ``--j
 the execution in Kestra's JSON instead. Exit status: 0 for SUCCESS or WARNING, 1 otherwise.
 Interrupting (Ctrl-C) kills the execution and waits a few seconds for it to end.
 
-Store: the SQLite database and storage under ``--home`` (default ``LEGATO_HOME``, else
+Store: the configured one (``--config``, ``LEGATO_CONFIG``, ``KESTRA_CONFIGURATION``, ``LEGATO_*``;
+see docs/configuration.md), by default the SQLite database and storage under ``--home`` (else
 ``~/.legato``), so executions remain inspectable afterwards; ``--memory`` keeps everything in
 memory (files in a temporary folder) and leaves nothing behind.
 """
@@ -29,6 +30,7 @@ import typer
 from legato import bootstrap, config
 from legato.cli.commands import flow as flow_commands
 from legato.cli.commands import run_view
+from legato.cli.configuration import settings_for
 from legato.errors import FlowValidationError, InputError, LegatoError
 from legato.model.execution import Execution, StateType
 from legato.services.executions import NewExecution
@@ -50,6 +52,7 @@ def parse_inputs(pairs: list[str]) -> dict[str, str]:
 
 
 def run(
+    ctx: typer.Context,
     flow_file: Annotated[Path, typer.Argument(help="The flow to run (a YAML file).")],
     inputs: Annotated[
         list[str] | None, typer.Option("--input", "-i", help="An input value, as name=value.")
@@ -74,9 +77,7 @@ def run(
     except ValueError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
-    settings = config.Settings.from_env()
-    if home is not None:
-        settings = settings.with_home(home)
+    settings = settings_for(ctx, home=home)
     request = RunRequest(flow_file, given, list(flows or []), as_json)
     if not memory:
         raise typer.Exit(asyncio.run(run_flow(settings, request)))

@@ -1,10 +1,12 @@
-"""Docker fallback: a script task asking for Docker runs with the Process runner instead.
+"""Docker fallback: what a script task asking for Docker does, as the installation configures.
 
 A task asks for Docker when its ``taskRunner`` is the Docker runner or is unset (Kestra's
 default), when the legacy ``runner`` is ``DOCKER``, or when it names a ``containerImage`` without
-an explicit Process runner. Legato does not run containers yet: such a task runs as a local
-process and logs ONE warning naming the image (and whether a Docker engine answered — checked
-once per process with ``docker info``, the answer cached). Failing instead is not configurable yet.
+an explicit Process runner. Legato does not run containers yet. With the ``process`` fallback
+(``legato.tasks.docker-fallback``, the default) such a task runs as a local process and logs ONE
+warning naming the image; with ``fail`` it fails, without retry, saying so and how to switch.
+Both say whether a Docker engine answered (``docker info``, asked once per process, the answer
+cached). The setting comes from the RunContext (``sdk.task_settings``), never from the config.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import functools
 import shutil
 import subprocess
 
-from legato.sdk.run_context import RunContext
+from legato.sdk.run_context import RunContext, TaskError
+from legato.sdk.task_settings import settings_of
 
 __all__ = ["PROCESS_RUNNER", "docker_available", "warn_process_fallback"]
 
@@ -40,13 +43,21 @@ def docker_available() -> bool:
 
 
 def warn_process_fallback(ctx: RunContext, image: str | None) -> None:
-    """Log the one warning of a task that asked for Docker but runs as a process."""
+    """Apply the configured Docker fallback to a task that asked for Docker: log the one
+    warning and return (``process``), or raise a non-retryable ``TaskError`` (``fail``)."""
     why = (
         "Legato does not run containers yet"
         if docker_available()
         else "no Docker engine answered 'docker info'"
     )
+    asked = f"The task asks for the Docker task runner with image '{image or '?'}', but {why}"
+    if settings_of(ctx).docker_fallback == "fail":
+        raise TaskError(
+            f"{asked}, and the Docker fallback is 'fail'. Set the task's taskRunner to "
+            f"{{type: {PROCESS_RUNNER}}}, or set legato.tasks.docker-fallback to 'process' "
+            "(LEGATO_DOCKER_FALLBACK=process) to run its commands on the worker's host",
+            retryable=False,
+        )
     ctx.logger.warn(
-        f"The task asks for the Docker task runner with image '{image or '?'}', but {why}: "
-        "running its commands with the Process runner on the worker's host instead"
+        f"{asked}: running its commands with the Process runner on the worker's host instead"
     )
