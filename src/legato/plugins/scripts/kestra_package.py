@@ -136,14 +136,22 @@ def _prepare(root: Path, python: str, note: Callable[[str], None]) -> KestraSupp
     target = root / f"kestra-{KESTRA_VERSION}-{tag}"
     if target.is_dir():
         return KestraSupport(target)
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / f"{target.name}.lock").open("w") as lock:
+    try:
+        problem = _build_once(target, python, note)
+    except OSError as error:
+        problem = f"cannot write {root}: {error}"
+    return KestraSupport(None if problem else target, problem)
+
+
+def _build_once(target: Path, python: str, note: Callable[[str], None]) -> str:
+    """Build ``target`` unless another process did while we waited for the lock."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / f"{target.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.is_dir():
-            return KestraSupport(target)
+            return ""
         note(f"Preparing the Python package kestra=={KESTRA_VERSION} for scripts in {target}")
-        problem = _build(target, python)
-    return KestraSupport(None if problem else target, problem)
+        return _build(target, python)
 
 
 def _interpreter_tag(python: str) -> str:

@@ -187,7 +187,19 @@ def test_a_failed_install_is_tried_once_and_warned_per_task(
         assert len(preparing) == (1 if attempt == "first" else 0)
 
 
-def test_the_boot_module_appends_the_library_and_chains(tmp_path: Path) -> None:
+def test_an_unwritable_home_is_a_warning_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "a-file"
+    home.write_text("not a directory")
+    monkeypatch.setenv("LEGATO_HOME", str(home))
+    _, ctx = run(tmp_path / "run", python_script("print('ran')"))
+    [warning] = [m for level, m in ctx.logger.lines if level == "WARN"]
+    assert "cannot write" in warning and str(home) in warning
+    assert ("INFO", "ran") in ctx.logger.lines
+
+
+def test_the_boot_module_is_python_appending_the_library(tmp_path: Path) -> None:
     text = kestra_package.boot_module(tmp_path / "lib")
     assert f"_sys.path.append({str(tmp_path / 'lib')!r})" in text
     compile(text, "sitecustomize.py", "exec")
