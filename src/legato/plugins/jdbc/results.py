@@ -9,7 +9,8 @@
 Invariants: every output map has the key ``row`` (None unless FETCH_ONE found a row), as Kestra
 always serializes it; a statement without a result set yields ``{"row": None}`` and size 0.
 Values go through ``cells.normalize`` (and ``cells.to_output`` for outputs, Ion for files);
-with duplicate column labels the last one wins, as in Kestra's row maps.
+with duplicate column labels the last one wins, as in Kestra's row maps. An Ion line is exactly
+``to_ion`` of the row map; field names are encoded once per result, not once per row.
 """
 
 from __future__ import annotations
@@ -52,14 +53,36 @@ def collect(
     return {"row": None, "rows": rows, "size": len(rows)}, len(rows)
 
 
+def ion_fields(columns: Sequence[str]) -> list[tuple[int, str]]:
+    """(column index, ``name:`` prefix) of each Ion field of a row, the last duplicate winning."""
+    last = {name: index for index, name in enumerate(columns)}
+    return [(index, to_ion({name: 0})[1:-2]) for name, index in last.items()]
+
+
+def ion_line(fields: Sequence[tuple[int, str]], row: Sequence[Any], zone: tzinfo) -> str:
+    """The Ion struct of one row (the same text as ``to_ion(row_map(...))``)."""
+    parts = []
+    for index, prefix in fields:
+        value = row[index]
+        kind = type(value)
+        if kind is int:
+            parts.append(prefix + str(value))
+        elif value is None:
+            parts.append(prefix + "null")
+        else:
+            parts.append(prefix + to_ion(normalize(value, zone)))
+    return "{" + ",".join(parts) + "}"
+
+
 def store_ion(ctx: RunContext, result: ResultSet, zone: tzinfo) -> tuple[str, int]:
     """Write the rows of ``result`` as Ion text to internal storage: (URI, row count)."""
     name = f"{uuid.uuid4().hex}.ion"
     path = ctx.working_dir() / name
+    fields = ion_fields(result.columns)
     size = 0
     with path.open("w", encoding="utf-8", newline="\n") as out:
         for row in result.rows:
-            out.write(to_ion(row_map(result.columns, row, zone)))
+            out.write(ion_line(fields, row, zone))
             out.write("\n")
             size += 1
     uri = ctx.storage.put_file(path, name)
