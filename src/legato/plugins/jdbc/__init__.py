@@ -1,6 +1,7 @@
 """Plugin group jdbc: PostgreSQL, DuckDB, SQLite and MySQL tasks and triggers (Kestra plugin-jdbc).
 
-Declarations only (validation); running them comes later.
+PostgreSQL, SQLite and DuckDB Query/Queries and PostgreSQL CopyIn/CopyOut run; MySQL and the
+triggers are declarations only (validation).
 """
 
 from __future__ import annotations
