@@ -361,25 +361,28 @@ def _blob(content: str) -> bytes:
 # Values
 
 
+_END: Token = ("end", "")
+
+
 class _Parser:
     """Builds values from a complete token list."""
 
     def __init__(self, tokens: list[Token]) -> None:
-        self.tokens = tokens
+        self.tokens = [*tokens, _END]  # the sentinel spares bounds checks
         self.index = 0
 
     def more(self) -> bool:
-        return self.index < len(self.tokens)
+        return self.tokens[self.index] is not _END
 
     def _next(self) -> Token:
-        if not self.more():
-            raise ValueError("unexpected end of the value")
         token = self.tokens[self.index]
+        if token is _END:
+            raise ValueError("unexpected end of the value")
         self.index += 1
         return token
 
     def _peek(self) -> str:
-        return self.tokens[self.index][1] if self.more() else ""
+        return self.tokens[self.index][1]
 
     def top_values(self) -> list[Any]:
         """Every top-level value; the version marker ``$ion_1_0`` is not one."""

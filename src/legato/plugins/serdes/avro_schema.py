@@ -2,7 +2,7 @@
 from the first ``numberOfRowsToScan`` Ion rows as Kestra's ``InferAvroSchema`` does.
 
 Inference maps Ion types to Avro types: int → ``long``, float → ``double``, decimal →
-``bytes``/``decimal`` (precision and scale wide enough for every scanned value), string →
+``bytes``/``decimal`` (precision 38, the largest scale scanned), string →
 ``string``, bytes → ``bytes``, bool → ``boolean``, date → ``int``/``date``, an instant or offset
 date-time → ``long``/``timestamp-micros``, a local date-time → ``local-timestamp-micros``, a
 time → ``time-micros``, lists → ``array``, structs → nested ``record``. Mixed types widen
@@ -195,8 +195,13 @@ def _avro(shape: Any, name: str) -> Schema:
         integer, scale = shape[1], shape[2]
         if scale == 0 and integer <= 18:
             return "long"
-        precision = min(MAX_PRECISION, integer + scale)
-        return {"type": "bytes", "logicalType": "decimal", "precision": precision, "scale": scale}
+        scale = min(scale, MAX_PRECISION - 1)  # later rows may hold more integer digits
+        return {
+            "type": "bytes",
+            "logicalType": "decimal",
+            "precision": MAX_PRECISION,
+            "scale": scale,
+        }
     if isinstance(shape, dict):
         return _record(shape, name)
     if isinstance(shape, list):

@@ -73,7 +73,7 @@ def test_inferred_schema_keeps_every_type_through_a_round_trip(ctx: Any) -> None
 def test_inferred_arrow_types(ctx: Any) -> None:
     schema = to_parquet(ctx, ROWS).schema_arrow
     assert schema.field("id").type == pa.int64()
-    assert schema.field("amount").type == pa.decimal128(4, 2)
+    assert schema.field("amount").type == pa.decimal128(38, 2)
     assert schema.field("at").type == pa.timestamp("us", tz="UTC")
     assert schema.field("local").type == pa.timestamp("us")
     assert schema.field("day").type == pa.date32()
