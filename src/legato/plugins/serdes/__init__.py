@@ -1,10 +1,17 @@
 """Plugin group serdes: Kestra's plugin-serdes conversions between Ion (the rows of internal
-storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet and Avro files."""
+storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet, Avro and YAML files."""
 
 from __future__ import annotations
 
 from legato.model.plugin import Plugin
-from legato.plugins.serdes import avro_tasks, csv_to_ion, ion_to_csv, json_tasks, parquet_tasks
+from legato.plugins.serdes import (
+    avro_tasks,
+    csv_to_ion,
+    ion_to_csv,
+    json_tasks,
+    parquet_tasks,
+    yaml_tasks,
+)
 
 PLUGINS: list[type[Plugin]] = [
     csv_to_ion.CsvToIon,
@@ -16,4 +23,6 @@ PLUGINS: list[type[Plugin]] = [
     parquet_tasks.ParquetToIon,
     avro_tasks.IonToAvro,
     avro_tasks.AvroToIon,
+    yaml_tasks.YamlToIon,
+    yaml_tasks.IonToYaml,
 ]
