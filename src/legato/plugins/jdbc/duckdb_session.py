@@ -105,6 +105,9 @@ class DuckDbSession:
         except duckdb.TransactionException:
             return  # no transaction is active: nothing to undo
 
+    def cancel(self) -> None:
+        self._conn.interrupt()
+
     def close(self) -> None:
         self._conn.close()
 

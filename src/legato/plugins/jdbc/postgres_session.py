@@ -61,6 +61,9 @@ class PostgresSession:
     def rollback(self) -> None:
         self._conn.rollback()
 
+    def cancel(self) -> None:
+        self._conn.cancel_safe(timeout=5.0)
+
     def close(self) -> None:
         self._conn.close()
 

@@ -45,6 +45,9 @@ class SqliteSession:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 
+    def cancel(self) -> None:
+        self._conn.interrupt()
+
     def close(self) -> None:
         self._conn.close()
 

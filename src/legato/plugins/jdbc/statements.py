@@ -12,6 +12,8 @@
 * A database error fails the task with the database's message and the statement, trimmed:
   ``PostgreSQL rejected the statement: <message>\\n  in: <statement>``. A placeholder without a
   parameter, a bad ``timeZoneId`` and a multi-statement ``Query`` fail without retry.
+* ``afterSQL`` holds one statement; more fail, pointing to ``Queries``.
+* A kill (or timeout) of the task run cancels the running statement (``cancel.py``).
 * Each run records the counter ``fetch.size`` (rows fetched) tagged ``fetch`` and ``store``.
 """
 
@@ -25,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from legato.plugins.jdbc.base import Statement
+from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.plugins.jdbc.results import FetchKind, collect
 from legato.plugins.jdbc.session import SqlSession
 from legato.plugins.jdbc.sql_text import split_statements, trimmed
@@ -133,6 +136,11 @@ def run_query(ctx: RunContext, settings: Settings, session: SqlSession, sql: str
             retryable=False,
         )
     statement = statements[0]
+    if settings.after_sql and len(split_statements(settings.after_sql)) > 1:
+        raise TaskError(
+            "afterSQL runs exactly one SQL statement; use the Queries task to run several.",
+            retryable=False,
+        )
     if settings.after_sql:
         session.begin()
     try:
@@ -194,7 +202,7 @@ def _run_statement(
 ) -> tuple[dict[str, Any], int] | None:
     kind = fetch or settings.fetch_type
     ctx.logger.debug(f"Starting query: {statement}")
-    with reported(session, statement):
+    with reported(session, statement), cancelled_on_kill(ctx, session.cancel):
         stream = settings.fetch_size if kind == "STORE" else None
         result = session.execute(statement, settings.parameters, stream=stream)
         if result is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from jdbc_support import PG_HOST, PG_PORT, PG_USER, admin, run_support
+from jdbc_support import PG_HOST, PG_PORT, PG_USER, admin, killable_context
 
 
 @pytest.fixture(scope="session")
@@ -46,5 +46,5 @@ def pg(pg_database: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Any:
-    """A fake ``RunContext`` over a temporary directory."""
-    return run_support().FakeRunContext(tmp_path)
+    """A fake ``RunContext`` over a temporary directory (``kill()`` kills the task run)."""
+    return killable_context(tmp_path)

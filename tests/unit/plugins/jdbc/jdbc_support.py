@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,28 @@ def run_support() -> Any:
     sys.modules["run_support"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def killable_context(base: Path) -> Any:
+    """A ``FakeRunContext`` whose ``wait_killed`` really waits, and that ``kill()`` ends (setting
+    ``killed = True`` works too, as on the plain fake)."""
+
+    class KillableContext(run_support().FakeRunContext):  # type: ignore[misc]
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            self.kill_event = threading.Event()
+
+        def kill(self) -> None:
+            self.killed = True
+            self.kill_event.set()
+
+        def is_killed(self) -> bool:
+            return bool(self.killed) or self.kill_event.is_set()
+
+        def wait_killed(self, timeout: float) -> bool:
+            return self.is_killed() or self.kill_event.wait(timeout)
+
+    return KillableContext(base)
 
 
 def admin() -> psycopg.Connection[tuple[Any, ...]]:

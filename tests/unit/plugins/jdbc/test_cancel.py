@@ -1,0 +1,82 @@
+"""A kill of the task run cancels the running statement, on each database."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from jdbc_support import PG_USER, run_task
+
+from legato.plugins.jdbc.cancel import cancelled_on_kill
+from legato.sdk.run_context import TaskError
+
+
+def kill_soon(ctx: Any, delay: float = 0.5) -> None:
+    threading.Timer(delay, ctx.kill).start()
+
+
+def test_a_killed_postgres_statement_is_cancelled(ctx: Any, pg_url: str) -> None:
+    kill_soon(ctx)
+    started = time.monotonic()
+    with pytest.raises(TaskError, match="canceling statement due to user request"):
+        run_task(
+            ctx,
+            {
+                "type": "io.kestra.plugin.jdbc.postgresql.Query",
+                "url": pg_url,
+                "username": PG_USER,
+                "sql": "select pg_sleep(30)",
+            },
+        )
+    assert time.monotonic() - started < 10
+
+
+def test_a_killed_duckdb_statement_is_interrupted(ctx: Any) -> None:
+    kill_soon(ctx)
+    started = time.monotonic()
+    with pytest.raises(TaskError, match="DuckDB rejected the statement: INTERRUPT Error"):
+        run_task(
+            ctx,
+            {
+                "type": "io.kestra.plugin.jdbc.duckdb.Query",
+                "url": "jdbc:duckdb::memory:",
+                "sql": "select count(*) from range(100000000000) a",
+            },
+        )
+    assert time.monotonic() - started < 10
+
+
+def test_a_killed_sqlite_statement_is_interrupted(ctx: Any) -> None:
+    kill_soon(ctx)
+    endless = (
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r"
+    )
+    with pytest.raises(TaskError, match="SQLite rejected the statement: interrupted"):
+        run_task(
+            ctx, {"type": "io.kestra.plugin.jdbc.sqlite.Query", "url": "jdbc:sqlite::memory:",
+                  "sql": endless},
+        )  # fmt: skip
+
+
+def test_cancel_is_not_called_after_the_block(ctx: Any) -> None:
+    calls: list[str] = []
+    with cancelled_on_kill(ctx, lambda: calls.append("cancel")):
+        pass
+    ctx.kill()
+    time.sleep(0.4)
+    assert calls == []
+
+
+def test_a_failing_cancel_is_ignored(ctx: Any) -> None:
+    calls: list[str] = []
+
+    def broken() -> None:
+        calls.append("tried")
+        raise RuntimeError("already closed")
+
+    with cancelled_on_kill(ctx, broken):  # an escaping error would fail the test (thread hook)
+        ctx.kill()
+        time.sleep(0.4)
+    assert calls == ["tried"]
