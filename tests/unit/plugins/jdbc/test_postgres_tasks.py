@@ -238,3 +238,8 @@ def test_failing_after_sql_rolls_back_the_query(
             afterSQL="update nope_table set x = 1",
         )
     assert pg.execute(f"select count(*) from {table}").fetchone() == (3,)
+
+
+def test_after_sql_takes_one_statement(ctx: Any, pg_url: str) -> None:
+    with pytest.raises(TaskError, match="afterSQL runs exactly one SQL statement"):
+        query(ctx, pg_url, "select 1", afterSQL="select 2; select 3")
