@@ -52,11 +52,33 @@ def text_formats(
         ("dateTimeFormat", date_time_format),
     ):
         try:
-            compiled.append(formatter(pattern))
+            compiled.append(_FAST.get(pattern) or formatter(pattern))
         except ValueError as error:
             raise TaskError(f"Invalid {name} '{pattern}': {error}", retryable=False) from None
     local_time = formatter(_OPTIONAL_OFFSET.sub("", time_format))
     return TextFormats(compiled[0], compiled[1], compiled[2], zone_of(zone), local_time)
+
+
+def _offset(moment: datetime) -> str:
+    """Java's ``XXX``: ``Z`` for UTC, else ``+HH:MM``."""
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return "Z"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _default_date_time(moment: datetime) -> str:
+    millis = moment.microsecond // 1000
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis:03d}{_offset(moment)}"
+
+
+#: the default patterns, formatted without the generic Java-pattern machinery (same text)
+_FAST: dict[str, Callable[[datetime], str]] = {
+    DEFAULT_DATE: lambda moment: f"{moment:%Y-%m-%d}",
+    DEFAULT_DATE_TIME: _default_date_time,
+}
 
 
 def zone_of(name: str) -> tzinfo:

@@ -10,6 +10,13 @@ from typing import Any
 import pytest
 from serdes_support import context, ion_of, load, put_ion, put_text, run, text_of
 
+from legato.expressions.filters.dateformats import formatter
+from legato.plugins.serdes.text_values import (
+    DEFAULT_DATE,
+    DEFAULT_DATE_TIME,
+    DEFAULT_TIME,
+    text_formats,
+)
 from legato.sdk.run_context import TaskError
 
 
@@ -201,3 +208,19 @@ def test_missing_source_file_is_named(ctx: Any) -> None:
         run(ctx, "csv.IonToCsv", **{"from": "kestra:///nope.ion"})
     with pytest.raises(TaskError, match="internal-storage URI"):
         run(ctx, "csv.IonToCsv", **{"from": "/tmp/x.ion"})
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(
+            1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5, minutes=-30))
+        ),
+        datetime(2024, 6, 1, 0, 0, 0, 1000, tzinfo=timezone(timedelta(hours=14))),
+    ],
+)
+def test_fast_default_formats_match_the_java_patterns(moment: datetime) -> None:
+    fast = text_formats(DEFAULT_DATE, DEFAULT_TIME, DEFAULT_DATE_TIME, "UTC")
+    assert fast.date_time(moment) == formatter(DEFAULT_DATE_TIME)(moment)
+    assert fast.date(moment) == formatter(DEFAULT_DATE)(moment)
