@@ -37,6 +37,7 @@ from legato.model.registry import PluginRegistry
 from legato.services import maintenance, running_reports
 from legato.services.executions import ExecutionNotFoundError, ExecutionService
 from legato.services.flows import FlowService
+from legato.services.handoff import HandoffQueue, LocalHandoff
 from legato.store import bundle, factory, protocols, uris
 from legato.store.files import local
 from legato.worker import bridge as worker_bridge
@@ -123,8 +124,9 @@ class Engine:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """Run the executor and the worker while the block runs; stop them after."""
-        worker = make_worker(self, self.worker_wake)
+        worker, handoff = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
+        self.executor.handoff = handoff
         bridge = worker_bridge.Bridge(asyncio.get_running_loop())
         self.executor.options = replace(
             self.executor.options, platform=executor_platform(self, bridge)
@@ -135,6 +137,8 @@ class Engine:
         try:
             yield
         finally:
+            handoff.close()
+            self.executor.handoff = None
             for daemon in daemons:
                 daemon.stop()
             done, pending = await asyncio.wait(tasks, timeout=10)
@@ -278,10 +282,11 @@ def build_engine(
     )
 
 
-def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
+def make_worker(engine: Engine, wakeup: Wakeup) -> tuple[worker_service.Worker, LocalHandoff]:
     """The worker daemon running plugin tasks in ``settings.worker_threads`` threads, their
     working directories under ``settings.work_root``, with ``settings.task_settings``; jobs
-    still running after a moment are reported RUNNING at once (``RunningReports``)."""
+    still running after a moment are reported RUNNING at once (``RunningReports``); with the
+    ``LocalHandoff`` through which this process's executor gives it jobs without a claim."""
     work_root = engine.settings.work_root
     work_root.mkdir(parents=True, exist_ok=True)
     options = worker_service.WorkerOptions(
@@ -295,8 +300,10 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> worker_service.Worker:
         task_settings=engine.settings.task_settings,
     )
     stores = engine.stores
-    queue = running_reports.RunningReports(stores.workers, stores.queue)
-    return worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
+    handoff = LocalHandoff(options.worker_id, options.threads)
+    queue = running_reports.RunningReports(HandoffQueue(stores.workers, handoff), stores.queue)
+    worker = worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
+    return worker, handoff
 
 
 def plugin_ports(stores: Stores) -> dict[str, Callable[[worker_bridge.Bridge], object]]:

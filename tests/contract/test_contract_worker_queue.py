@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from conftest import Backend
@@ -92,3 +93,34 @@ async def test_cancel_removes_waiting_jobs_and_names_running_ones(store: Store) 
     assert still_running == ["tr00"]
     assert [j.id for j in await store.worker_queue.claim("w2", 10, START)] == ["j02"]
     assert await store.worker_queue.cancel([]) == []
+
+
+async def test_a_job_committed_claimed_is_its_workers_and_requeued_when_it_falls_silent(
+    store: Store,
+) -> None:
+    # the executor hands a job straight to a worker of its process (services.handoff)
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(current, events)] = await store.executor.claim_events("x1", START)
+    handed = replace(job("j00", "e1", "tr00"), claimed_by="local", claimed_at=at(0))
+    jobs = [handed, job("j01", "e1", "tr01")]
+    await store.executor.commit(current, [ev.id for ev in events], jobs=jobs)
+    await store.worker_queue.heartbeat("local", at(0))
+    assert [j.id for j in await store.worker_queue.claim("w2", 5, at(1))] == ["j01"]
+    assert await store.worker_queue.requeue_stale(at(0)) == 0
+    await store.worker_queue.finish("j00", [event("e1", "done")])
+    [(_, reported)] = await store.executor.claim_events("x1", at(2))
+    assert [ev.payload["event"] for ev in reported] == ["done"]
+
+
+async def test_a_job_committed_claimed_by_a_dead_worker_goes_back_to_the_queue(
+    store: Store,
+) -> None:
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(current, events)] = await store.executor.claim_events("x1", START)
+    handed = replace(job("j00", "e1", "tr00"), claimed_by="gone", claimed_at=at(0))
+    await store.executor.commit(current, [ev.id for ev in events], jobs=[handed])
+    await store.worker_queue.heartbeat("gone", at(0))
+    assert await store.worker_queue.claim("w2", 5, at(1)) == []
+    assert await store.worker_queue.requeue_stale(at(30)) == 1
+    [again] = await store.worker_queue.claim("w2", 5, at(31))
+    assert (again.id, again.claimed_by, again.payload) == ("j00", "w2", handed.payload)

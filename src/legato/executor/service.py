@@ -44,6 +44,7 @@ from legato.runtime import commands, events
 from legato.runtime.step import LogLine, StepContext, Transition
 from legato.services.executions import ExecutionService
 from legato.services.flows import DeployedFlow, FlowService
+from legato.services.handoff import LocalHandoff
 from legato.store.protocols import (
     ExecutionRepository,
     ExecutorStore,
@@ -114,6 +115,8 @@ class Executor:
         self._next_timer: datetime | None = None
         #: called with every committed execution (in-process followers such as ``legato run``)
         self.observers: list[Callable[[Execution], None]] = []
+        #: jobs go straight to the worker of this process when set (``services.handoff``)
+        self.handoff: LocalHandoff | None = None
 
     def stop(self) -> None:
         """Finish the current pass and return from ``run``."""
@@ -219,14 +222,23 @@ class Executor:
         stepped, items, lines = await self._step_all(execution, stored, now)
         writes = await self.effects.apply(stepped, items, now)
         writes.logs.extend(_entry(stepped, now, line) for line in lines)
-        await self.ports.store.commit(
-            stepped,
-            [event.id for event in stored],
-            jobs=writes.jobs,
-            events=writes.events,
-            logs=writes.logs,
-            new_executions=writes.new_executions,
-        )
+        handoff = self.handoff
+        jobs = handoff.claim_for_worker(writes.jobs, now) if handoff else writes.jobs
+        try:
+            await self.ports.store.commit(
+                stepped,
+                [event.id for event in stored],
+                jobs=jobs,
+                events=writes.events,
+                logs=writes.logs,
+                new_executions=writes.new_executions,
+            )
+        except BaseException:
+            if handoff is not None:
+                handoff.cancel(jobs)
+            raise
+        if handoff is not None:
+            handoff.deliver(jobs)
         self._saw_timers(writes.events)
         if writes.events or writes.new_executions:
             self.wakeup.notify()  # events for executions (maybe this one): step them next

@@ -67,7 +67,9 @@ class MemoryState:
 
     def add_jobs(self, jobs: Sequence[WorkerJob]) -> None:
         for job in jobs:
-            self.jobs[job.id] = _Job(replace(job, payload=_copy(job.payload), claimed_by=None))
+            # a job handed to a worker of the committing process is stored claimed
+            stored = replace(job, payload=_copy(job.payload), claimed_at=None)
+            self.jobs[job.id] = _Job(stored, job.claimed_at if job.claimed_by else None)
 
     def check_new(self, jobs: Sequence[WorkerJob], executions: Sequence[Execution]) -> None:
         job_ids = [job.id for job in jobs]

@@ -100,7 +100,10 @@ class WorkerJob:
     execution_id: str
     task_run_id: str
     payload: dict[str, Any]
+    #: the worker owning the job: set by ``claim``, or at ``ExecutorStore.commit`` for a job
+    #: handed straight to a worker of the committing process (then with ``claimed_at``)
     claimed_by: str | None = None
+    claimed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,8 @@ class SqlExecutorStore:
             await self._db.write(commit)
         self._documents.remember(document, execution)
         for job, job_row in zip(jobs, job_list, strict=True):
-            self._payloads.remember(job.id, job_row["payload"], job.payload)
+            if job.claimed_by is None:  # a handed-off job reaches its worker as it is
+                self._payloads.remember(job.id, job_row["payload"], job.payload)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
@@ -200,6 +201,9 @@ def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:
             "execution_id": job.execution_id,
             "task_run_id": job.task_run_id,
             "payload": text,
+            # a job handed to a worker of the committing process is stored claimed
+            "claimed_by": job.claimed_by,
+            "claimed_at": job.claimed_at if job.claimed_by is not None else None,
         }
         for job, text in zip(jobs, texts, strict=True)
     ]

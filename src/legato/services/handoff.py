@@ -1,0 +1,113 @@
+"""Worker jobs handed from the executor to the worker of the same process, without a claim.
+
+In one process the executor commits a job and the worker at once claims it back: a second
+write transaction per task. With a ``LocalHandoff`` the executor commits the job already
+claimed by the local worker (``WorkerJob.claimed_by``/``claimed_at``) and, once the commit
+succeeded, puts it in the handoff's inbox; ``HandoffQueue.claim`` returns inbox jobs before it
+asks the store for more.
+
+Invariants:
+
+* A job is handed off only within free capacity: jobs in flight (handed or claimed, not
+  finished) plus those reserved never exceed ``slots`` (the worker's threads), so a handed job
+  never waits behind a busy worker while another process could run it.
+* The store holds every handed job as claimed by ``worker_id``: if the process dies, its
+  heartbeat stops and the store re-queues the job as any claimed one (nothing is lost).
+* A reservation is delivered or cancelled: a failed commit gives its slots back.
+* A closed handoff (its worker stopping) reserves nothing; jobs left in its inbox stay claimed
+  until the store re-queues them.
+* Single-threaded: the executor and the worker share the process's event loop.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from legato.store.delegating import DelegatingWorkerQueue
+from legato.store.protocols import LogEntry, MetricEntry, NewEvent, WorkerJob, WorkerQueue
+
+
+class LocalHandoff:
+    """The executor's side: reserve capacity, mark jobs claimed, deliver them after commit."""
+
+    def __init__(self, worker_id: str, slots: int) -> None:
+        self.worker_id = worker_id
+        self.slots = slots
+        self._inbox: deque[WorkerJob] = deque()
+        self._in_flight = 0
+        self._reserved = 0
+        self._closed = False
+
+    def claim_for_worker(self, jobs: Sequence[WorkerJob], now: datetime) -> list[WorkerJob]:
+        """``jobs`` with as many as there is room for marked claimed by the local worker
+        (first ones first); reserve their slots until ``deliver`` or ``cancel``."""
+        room = 0 if self._closed else self.slots - self._in_flight - self._reserved
+        handed = max(0, min(room, len(jobs)))
+        self._reserved += handed
+        marked = [replace(job, claimed_by=self.worker_id, claimed_at=now) for job in jobs[:handed]]
+        return [*marked, *jobs[handed:]]
+
+    def deliver(self, jobs: Sequence[WorkerJob]) -> None:
+        """The commit of ``jobs`` (as ``claim_for_worker`` returned them) succeeded."""
+        mine = [job for job in jobs if job.claimed_by == self.worker_id]
+        self._reserved -= len(mine)
+        self._in_flight += len(mine)
+        self._inbox.extend(mine)
+
+    def cancel(self, jobs: Sequence[WorkerJob]) -> None:
+        """The commit of ``jobs`` failed: give their reserved slots back."""
+        self._reserved -= sum(1 for job in jobs if job.claimed_by == self.worker_id)
+
+    def close(self) -> None:
+        """Reserve nothing from now on (the worker stops)."""
+        self._closed = True
+
+    # -- the worker's side (through ``HandoffQueue``) -----------------------------------------
+
+    def take(self, limit: int) -> list[WorkerJob]:
+        """Up to ``limit`` delivered jobs, oldest first."""
+        taken: list[WorkerJob] = []
+        while self._inbox and len(taken) < limit:
+            taken.append(self._inbox.popleft())
+        return taken
+
+    def claimed(self, count: int) -> None:
+        """The worker claimed ``count`` jobs from the store: they use slots too."""
+        self._in_flight += count
+
+    def finished(self) -> None:
+        """A job of the worker ended: its slot is free."""
+        self._in_flight = max(0, self._in_flight - 1)
+
+
+class HandoffQueue(DelegatingWorkerQueue):
+    """A ``WorkerQueue`` whose ``claim`` serves handed-off jobs before the store's."""
+
+    def __init__(self, inner: WorkerQueue, handoff: LocalHandoff) -> None:
+        super().__init__(inner)
+        self.handoff = handoff
+
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        jobs = self.handoff.take(limit) if worker_id == self.handoff.worker_id else []
+        if len(jobs) < limit:
+            more = await self.inner.claim(worker_id, limit - len(jobs), now)
+            self.handoff.claimed(len(more))
+            jobs.extend(more)
+        return jobs
+
+    async def finish(
+        self,
+        job_id: str,
+        events: Sequence[NewEvent],
+        logs: Sequence[LogEntry] = (),
+        metrics: Sequence[MetricEntry] = (),
+    ) -> None:
+        try:
+            await self.inner.finish(job_id, events, logs, metrics)
+        finally:
+            self.handoff.finished()

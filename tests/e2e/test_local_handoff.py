@@ -1,0 +1,60 @@
+"""In one process the executor hands jobs to its worker: the tasks run without the worker
+claiming anything from the store, and a second engine on the same home still runs what the
+first left claimed when it died (covered by tests/e2e/test_crash.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from legato import bootstrap, config
+from legato.model.execution import StateType
+from legato.services.executions import NewExecution
+from legato.store.delegating import DelegatingWorkerQueue
+from legato.store.protocols import WorkerJob
+
+FLOW = """id: three
+namespace: e2e.handoff
+tasks:
+  - id: a
+    type: io.kestra.plugin.core.log.Log
+    message: a
+  - id: b
+    type: io.kestra.plugin.core.debug.Return
+    format: b
+  - id: c
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT0.01S
+"""
+
+
+class CountingQueue(DelegatingWorkerQueue):
+    """Counts the jobs the store itself hands out through ``claim``."""
+
+    claimed = 0
+
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        jobs = await self.inner.claim(worker_id, limit, now)
+        CountingQueue.claimed += len(jobs)
+        return jobs
+
+
+def test_tasks_of_an_in_process_engine_are_handed_over_without_store_claims(
+    tmp_path: Path,
+) -> None:
+    async def scenario() -> tuple[StateType, int]:
+        async with bootstrap.open_engine(config.Settings.for_home(tmp_path)) as engine:
+            engine.stores = replace(engine.stores, workers=CountingQueue(engine.stores.workers))
+            await engine.flows.deploy(FLOW)
+            async with engine.running():
+                created = await engine.executions.create(NewExecution("e2e.handoff", "three"))
+                final = await engine.wait(created.id, poll=0.2)
+            return final.state.current, len(final.taskRunList)
+
+    state, runs = asyncio.run(scenario())
+    assert (state, runs) == (StateType.SUCCESS, 3)
+    assert CountingQueue.claimed == 0

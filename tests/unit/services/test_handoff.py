@@ -1,0 +1,93 @@
+"""LocalHandoff and HandoffQueue: jobs reach the worker of the same process without a claim,
+within its free slots, and every other job still goes through the store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from legato.services.handoff import HandoffQueue, LocalHandoff
+from legato.store.delegating import DelegatingWorkerQueue
+from legato.store.protocols import LogEntry, MetricEntry, NewEvent, WorkerJob
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def jobs(*ids: str) -> list[WorkerJob]:
+    return [WorkerJob(i, "e1", "tr-" + i, {"n": i}) for i in ids]
+
+
+class StoreQueue(DelegatingWorkerQueue):
+    """The store's side: jobs claimable by anyone, and finished ids."""
+
+    def __init__(self, free: Sequence[WorkerJob] = ()) -> None:
+        self.free = list(free)
+        self.finished: list[str] = []
+
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        taken, self.free = self.free[:limit], self.free[limit:]
+        return taken
+
+    async def finish(
+        self,
+        job_id: str,
+        events: Sequence[NewEvent],
+        logs: Sequence[LogEntry] = (),
+        metrics: Sequence[MetricEntry] = (),
+    ) -> None:
+        self.finished.append(job_id)
+
+
+def test_jobs_are_marked_claimed_by_the_local_worker_within_its_free_slots() -> None:
+    handoff = LocalHandoff("w1", slots=2)
+    marked = handoff.claim_for_worker(jobs("a", "b", "c"), NOW)
+    assert [(j.id, j.claimed_by, j.claimed_at) for j in marked] == [
+        ("a", "w1", NOW),
+        ("b", "w1", NOW),
+        ("c", None, None),
+    ]
+    # both slots are reserved until delivered or cancelled
+    assert [j.claimed_by for j in handoff.claim_for_worker(jobs("d"), NOW)] == [None]
+
+
+def test_a_failed_commit_gives_its_slots_back() -> None:
+    handoff = LocalHandoff("w1", slots=1)
+    handoff.cancel(handoff.claim_for_worker(jobs("a"), NOW))
+    assert [j.claimed_by for j in handoff.claim_for_worker(jobs("b"), NOW)] == ["w1"]
+
+
+def test_delivered_jobs_are_claimed_first_and_free_their_slot_when_finished() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=2)
+        store = StoreQueue(jobs("s1", "s2"))
+        queue = HandoffQueue(store, handoff)
+        handoff.deliver(handoff.claim_for_worker(jobs("a"), NOW))
+        claimed = await queue.claim("w1", 2, NOW)
+        assert [j.id for j in claimed] == ["a", "s1"]
+        # a and s1 use both slots: nothing more is handed off
+        assert handoff.claim_for_worker(jobs("b"), NOW)[0].claimed_by is None
+        await queue.finish("a", [])
+        assert store.finished == ["a"]
+        assert handoff.claim_for_worker(jobs("c"), NOW)[0].claimed_by == "w1"
+
+    asyncio.run(scenario())
+
+
+def test_another_worker_id_only_gets_the_stores_jobs() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=4)
+        queue = HandoffQueue(StoreQueue(jobs("s1")), handoff)
+        handoff.deliver(handoff.claim_for_worker(jobs("a"), NOW))
+        assert [j.id for j in await queue.claim("w2", 4, NOW)] == ["s1"]
+        assert [j.id for j in await queue.claim("w1", 4, NOW)] == ["a"]
+
+    asyncio.run(scenario())
+
+
+def test_a_closed_handoff_hands_nothing() -> None:
+    handoff = LocalHandoff("w1", slots=4)
+    handoff.close()
+    assert [j.claimed_by for j in handoff.claim_for_worker(jobs("a", "b"), NOW)] == [None, None]
