@@ -1,5 +1,6 @@
 """Plugin group serdes: Kestra's plugin-serdes conversions between Ion (the rows of internal
-storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet, Avro and YAML files."""
+storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet, Avro,
+YAML and Excel files."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from legato.model.plugin import Plugin
 from legato.plugins.serdes import (
     avro_tasks,
     csv_to_ion,
+    excel_tasks,
     ion_to_csv,
     json_tasks,
     parquet_tasks,
@@ -25,4 +27,6 @@ PLUGINS: list[type[Plugin]] = [
     avro_tasks.AvroToIon,
     yaml_tasks.YamlToIon,
     yaml_tasks.IonToYaml,
+    excel_tasks.IonToExcel,
+    excel_tasks.ExcelToIon,
 ]

@@ -44,7 +44,11 @@ class Source:
 
 def open_source(ctx: RunContext, task: ConvertTask) -> Source:
     """The rendered ``from`` URI and a local copy of its content."""
-    uri = ctx.render_string(task.from_)
+    return open_uri(ctx, ctx.render_string(task.from_))
+
+
+def open_uri(ctx: RunContext, uri: str) -> Source:
+    """A local copy of the internal-storage file ``uri`` (already rendered)."""
     if not uri.startswith("kestra://"):
         raise TaskError(
             f"'from' must be an internal-storage URI (kestra://...), got '{uri}': pass the "
