@@ -7,7 +7,8 @@ Invariants:
 * Bytes pass unchanged in both directions (so BINARY and any ``ENCODING`` work): the server
   decodes, not us.
 * The kill flag is checked between blocks; a killed task run aborts the ``COPY`` (the server
-  rolls it back) and raises ``TaskError``.
+  rolls it back) and raises ``TaskError`` saying so, also when the kill cancelled the ``COPY``
+  on the server first.
 * The caller owns the transaction: these functions neither commit nor roll back.
 * A server error becomes a ``TaskError`` carrying PostgreSQL's message, its DETAIL, HINT and
   CONTEXT lines (CONTEXT names the line of the file, e.g. ``COPY trips, line 3: "…"``) and the
@@ -39,7 +40,7 @@ def copy_in(conn: Connection, statement: str, source: Path, is_killed: Callable[
                     copy.write(block)
             return cursor.rowcount
     except psycopg.Error as error:
-        raise TaskError(copy_failure(error, statement)) from error
+        raise _failure(error, statement, is_killed) from error
 
 
 def copy_out(conn: Connection, statement: str, target: Path, is_killed: Callable[[], bool]) -> int:
@@ -52,7 +53,7 @@ def copy_out(conn: Connection, statement: str, target: Path, is_killed: Callable
                     out.write(block)
             return cursor.rowcount
     except psycopg.Error as error:
-        raise TaskError(copy_failure(error, statement)) from error
+        raise _failure(error, statement, is_killed) from error
 
 
 def copy_failure(error: psycopg.Error, statement: str) -> str:
@@ -68,6 +69,16 @@ def copy_failure(error: psycopg.Error, statement: str) -> str:
     return "\n".join(lines)
 
 
+def _failure(error: psycopg.Error, statement: str, is_killed: Callable[[], bool]) -> TaskError:
+    if is_killed():
+        return _killed(statement)
+    return TaskError(copy_failure(error, statement))
+
+
 def _stop_if_killed(is_killed: Callable[[], bool], statement: str) -> None:
     if is_killed():
-        raise TaskError(f"The COPY was stopped: the task run was killed\n  in: {statement}")
+        raise _killed(statement)
+
+
+def _killed(statement: str) -> TaskError:
+    return TaskError(f"The COPY was stopped: the task run was killed\n  in: {statement}")

@@ -12,7 +12,9 @@ Invariants:
   ``header``, ``quote``…); literal single-character options must be exactly one character,
   rendered ones are checked by the server.
 * The ``COPY`` runs in one transaction on its own connection (``connect_postgres``): committed
-  when it succeeds, rolled back when it fails or the task run is killed.
+  when it succeeds, rolled back when it fails or the task run is killed. A kill is seen
+  between blocks of the file, and a ``COPY`` waiting on the server (a lock, a slow query) is
+  cancelled (``cancelled_on_kill``).
 * ``socketTimeout`` is accepted but not applied (libpq has no read timeout); setting it logs a
   warning.
 """
@@ -30,6 +32,7 @@ from pydantic import BeforeValidator, Field
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn, is_expression
 from legato.plugins.jdbc import copy_statement, copy_stream
+from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.plugins.jdbc.postgres import PostgresConnection
 from legato.plugins.jdbc.postgres_connect import connect_postgres
 from legato.sdk import RunnableTask, plugin
@@ -110,7 +113,10 @@ class Copy(PostgresConnection, RunnableTask):
         if self.socketTimeout is not None:
             ctx.logger.warn("socketTimeout is not applied: libpq has no socket read timeout")
         ctx.logger.debug(f"Starting query: {statement}")
-        with connect_postgres(ctx, self) as conn:
+        with (
+            connect_postgres(ctx, self) as conn,
+            cancelled_on_kill(ctx, lambda: conn.cancel_safe(timeout=5.0)),
+        ):
             rows = transfer(conn, statement, path, ctx.is_killed)
         ctx.metric("rows", rows)
         return rows

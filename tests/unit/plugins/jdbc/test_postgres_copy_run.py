@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import psycopg
 import pytest
+from jdbc_support import PG_HOST, PG_PORT, PG_USER
 from pydantic import TypeAdapter
 
 from legato.model.plugin import ParseContext
@@ -280,3 +283,18 @@ def test_force_quote_star_quotes_every_non_null_value(
     definition = {"table": trips, "format": "CSV", "forceQuote": ["*"]}
     outputs = run(ctx, pg_url, {"type": COPY_OUT, **definition})
     assert ctx.storage.get_bytes(outputs["uri"]) == b'"1",,"N"\n'
+
+
+def test_a_kill_cancels_a_copy_waiting_on_a_lock(
+    ctx: Any, pg_url: str, pg: Pg, trips: str, pg_database: str
+) -> None:
+    uri = ctx.storage.put_bytes(TRIPS_CSV, "trips.csv")
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=pg_database) as holder:
+        holder.execute(f"LOCK TABLE {trips} IN ACCESS EXCLUSIVE MODE")
+        threading.Timer(0.5, ctx.kill).start()
+        started = time.monotonic()
+        with pytest.raises(TaskError, match="the task run was killed"):
+            run(ctx, pg_url, {"type": COPY_IN, "from": uri, "table": trips, "format": "CSV"})
+        assert time.monotonic() - started < 10
+        holder.rollback()
+    assert pg.execute(f"SELECT count(*) FROM {trips}").fetchone() == (0,)
