@@ -2,12 +2,14 @@
 
 Placeholders become ``%s`` (literal ``%`` doubled); a streamed result uses psycopg's chunked
 ``Cursor.stream`` so a large result never sits in memory whole. A statement without a result
-(DDL, DML without ``RETURNING``) answers None.
+(DDL, DML without ``RETURNING``) answers None, streamed or not (psycopg's ``stream`` runs such a
+statement, then reports that it "didn't produce a result": that client-side report means None);
+a streamed query without rows answers an empty ``ResultSet``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from itertools import chain
 from typing import Any
 
@@ -46,11 +48,16 @@ class PostgresSession:
         size: int,
     ) -> ResultSet | None:
         rows = cursor.stream(query.encode(), values, size=max(size, 1))
-        first = next(rows, None)
-        if cursor.description is None:
-            return None
-        ahead: Iterator[Sequence[Any]] = chain([first], rows) if first is not None else rows
-        return ResultSet(column_names(cursor.description), ahead)
+        try:
+            first = next(rows, None)
+        except psycopg.ProgrammingError as error:
+            if _no_result(error):
+                return None
+            raise
+        columns = column_names(cursor.description or [])
+        if first is None:  # a query with no row (a command would have raised above)
+            return ResultSet(columns, iter(()))
+        return ResultSet(columns, chain([first], rows))
 
     def begin(self) -> None:
         self._conn.autocommit = False
@@ -73,3 +80,8 @@ class PostgresSession:
         message = primary or (str(error).strip().splitlines() or [type(error).__name__])[0]
         detail = getattr(diag, "message_detail", None)
         return f"{message} ({detail})" if detail else message
+
+
+def _no_result(error: psycopg.ProgrammingError) -> bool:
+    """Whether ``error`` is psycopg's own report of a streamed command without rows."""
+    return error.sqlstate is None and "didn't produce a result" in str(error)

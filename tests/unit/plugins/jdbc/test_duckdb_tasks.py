@@ -180,3 +180,18 @@ def test_input_files_as_a_json_string(ctx: Any) -> None:
         },
     )
     assert out["row"] == {"v": 7}
+
+
+def test_store_of_commands_and_of_an_empty_query(ctx: Any) -> None:
+    out = run_task(
+        ctx,
+        {
+            "type": QUERIES,
+            "fetchType": "STORE",
+            "fetchSize": 1,
+            "sql": "create table t (a int); insert into t values (1), (2);"
+            " select * from t where a < 0; select * from t order by a",
+        },
+    )
+    files = [ctx.storage.files[entry["uri"]] for entry in out["outputs"]]
+    assert files == [b"", b"{a:1}\n{a:2}\n"]

@@ -243,3 +243,15 @@ def test_failing_after_sql_rolls_back_the_query(
 def test_after_sql_takes_one_statement(ctx: Any, pg_url: str) -> None:
     with pytest.raises(TaskError, match="afterSQL runs exactly one SQL statement"):
         query(ctx, pg_url, "select 1", afterSQL="select 2; select 3")
+
+
+def test_store_of_commands_and_of_an_empty_query(ctx: Any, pg_url: str) -> None:
+    sql = (
+        "create temp table s (a int); insert into s values (1);"
+        " insert into s values (2) returning a; select * from s where false"
+    )
+    out = queries(ctx, pg_url, sql, fetchType="STORE", transaction=False)
+    sizes = [entry["size"] for entry in out["outputs"]]
+    files = [ctx.storage.files[entry["uri"]] for entry in out["outputs"]]
+    assert (sizes, files) == ([1, 0], [b"{a:2}\n", b""])
+    assert query(ctx, pg_url, "vacuum", fetchType="STORE") == {"row": None}

@@ -126,3 +126,13 @@ def test_blob_and_real_values(ctx: Any) -> None:
          "sql": "select x'dead' as b, 1.5 as r, null as n, 'it''s' as s"},
     )  # fmt: skip
     assert out["row"] == {"b": "3q0=", "r": 1.5, "n": None, "s": "it's"}
+
+
+def test_store_of_commands_and_of_an_empty_query(ctx: Any) -> None:
+    out = run_task(
+        ctx,
+        {"type": QUERIES, "url": "jdbc:sqlite::memory:", "fetchType": "STORE",
+         "sql": SETUP + "; select * from t where 0"},
+    )  # fmt: skip
+    assert [ctx.storage.files[entry["uri"]] for entry in out["outputs"]] == [b""]
+    assert out["outputs"][0]["size"] == 0
