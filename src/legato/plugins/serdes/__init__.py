@@ -1,6 +1,6 @@
 """Plugin group serdes: Kestra's plugin-serdes conversions between Ion (the rows of internal
 storage, e.g. JDBC ``fetchType: STORE`` results) and CSV, JSON, Parquet, Avro,
-YAML and Excel files."""
+YAML, Excel and XML files."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from legato.plugins.serdes import (
     ion_to_csv,
     json_tasks,
     parquet_tasks,
+    xml_tasks,
     yaml_tasks,
 )
 
@@ -29,4 +30,6 @@ PLUGINS: list[type[Plugin]] = [
     yaml_tasks.IonToYaml,
     excel_tasks.IonToExcel,
     excel_tasks.ExcelToIon,
+    xml_tasks.XmlToIon,
+    xml_tasks.IonToXml,
 ]
