@@ -12,7 +12,7 @@ Invariants:
 * ``bind_named`` replaces ``:name`` placeholders in code only, never inside quotes or comments,
   never a ``::`` cast or a ``:`` preceded by a word character (``arr[1:n]``, ``a:b``); each
   occurrence becomes one driver placeholder and one value, in order. A placeholder whose name is
-  not in the parameters raises ``KeyError`` with the name.
+  not in the parameters raises ``MissingParameterError`` with the name.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ Kind = Literal["code", "quoted", "comment"]
 
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class MissingParameterError(KeyError):
+    """The SQL has a ``:name`` placeholder that the parameters do not give (``args[0]``)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def bind_named(
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in parameters:
-            raise KeyError(name)
+            raise MissingParameterError(name)
         values.append(parameters[name])
         return placeholder(len(values) - 1)
 

@@ -6,8 +6,9 @@
   to ``Queries``) in auto-commit mode. With ``afterSQL`` both run in one transaction: the main
   statement's rows are fetched first, then ``afterSQL`` runs, then both commit (or neither).
 * ``Queries`` splits ``sql`` on ``;`` outside quotes and comments. With ``transaction`` (=true)
-  all statements run in one transaction, rolled back entirely when one fails; otherwise each
-  commits on its own. Output ``outputs``: one entry per statement that returned rows.
+  all statements run in one transaction, rolled back entirely when one fails (or when the run is
+  killed between two statements); otherwise each commits on its own. Output ``outputs``: one
+  entry per statement that returned rows. A failing COMMIT is reported as a statement.
 * ``parameters`` bind ``:name`` placeholders in every statement (and ``afterSQL``).
 * A database error fails the task with the database's message and the statement, trimmed:
   ``PostgreSQL rejected the statement: <message>\\n  in: <statement>``. A placeholder without a
@@ -30,7 +31,7 @@ from legato.plugins.jdbc.base import Statement
 from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.plugins.jdbc.results import FetchKind, collect
 from legato.plugins.jdbc.session import SqlSession
-from legato.plugins.jdbc.sql_text import split_statements, trimmed
+from legato.plugins.jdbc.sql_text import MissingParameterError, split_statements, trimmed
 from legato.sdk.run_context import RunContext, TaskError
 
 
@@ -111,7 +112,7 @@ def reported(session: SqlSession, statement: str) -> Iterator[None]:
     """Turn the database's errors while running ``statement`` into a clear ``TaskError``."""
     try:
         yield
-    except KeyError as missing:
+    except MissingParameterError as missing:
         raise TaskError(
             f"parameters has no value for the placeholder ':{missing.args[0]}'\n"
             f"  in: {trimmed(statement)}\n"
@@ -147,7 +148,7 @@ def run_query(ctx: RunContext, settings: Settings, session: SqlSession, sql: str
         outputs, size = _run_one(ctx, settings, session, statement)
         if settings.after_sql:
             _run_one(ctx, settings, session, settings.after_sql, fetch="NONE")
-            session.commit()
+            _commit(session)
     except BaseException:
         if settings.after_sql:
             _quietly_roll_back(session)
@@ -167,13 +168,13 @@ def run_queries(
     try:
         for statement in split_statements(sql):
             if ctx.is_killed():
-                break
+                raise TaskError("the task run was killed before all statements ran")
             result = _run_statement(ctx, settings, session, statement)
             if result is not None:
                 outputs.append(result[0])
                 total += result[1]
         if transaction:
-            session.commit()
+            _commit(session)
     except BaseException:
         if transaction:
             _quietly_roll_back(session)
@@ -208,6 +209,11 @@ def _run_statement(
         if result is None:
             return None
         return collect(ctx, result, kind, settings.zone)
+
+
+def _commit(session: SqlSession) -> None:
+    with reported(session, "COMMIT"):
+        session.commit()
 
 
 def _quietly_roll_back(session: SqlSession) -> None:

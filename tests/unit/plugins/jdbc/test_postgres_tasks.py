@@ -255,3 +255,26 @@ def test_store_of_commands_and_of_an_empty_query(ctx: Any, pg_url: str) -> None:
     files = [ctx.storage.files[entry["uri"]] for entry in out["outputs"]]
     assert (sizes, files) == ([1, 0], [b"{a:2}\n", b""])
     assert query(ctx, pg_url, "vacuum", fetchType="STORE") == {"row": None}
+
+
+def test_a_failing_commit_is_reported(ctx: Any, pg_url: str) -> None:
+    sql = """
+        create temp table parent (id int primary key);
+        create temp table child (p int references parent deferrable initially deferred);
+        insert into child values (42)
+    """
+    with pytest.raises(TaskError) as info:
+        queries(ctx, pg_url, sql)
+    assert str(info.value).startswith(
+        'PostgreSQL rejected the statement: insert or update on table "child" violates foreign key'
+    )
+    assert str(info.value).endswith("\n  in: COMMIT")
+
+
+def test_a_run_killed_between_statements_rolls_back(
+    ctx: Any, pg_url: str, table: str, pg: psycopg.Connection[tuple[Any, ...]]
+) -> None:
+    ctx.kill()
+    with pytest.raises(TaskError, match="the task run was killed before all statements ran"):
+        queries(ctx, pg_url, f"delete from {table}")
+    assert pg.execute(f"select count(*) from {table}").fetchone() == (3,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from legato.plugins.jdbc.sql_text import (
+    MissingParameterError,
     bind_named,
     placeholder_names,
     scan,
@@ -78,7 +79,7 @@ def test_bind_doubles_percent_signs_for_pyformat_drivers() -> None:
 
 
 def test_a_placeholder_without_a_parameter_names_itself() -> None:
-    with pytest.raises(KeyError, match="missing"):
+    with pytest.raises(MissingParameterError, match="missing"):
         bind_named("select :missing", {"other": 1}, lambda _: "?")
 
 
