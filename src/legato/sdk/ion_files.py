@@ -502,11 +502,58 @@ def iter_ion_values(path: Path, *, name: str | None = None) -> Iterator[Any]:
             if not pending:
                 if not line.strip():
                     continue
+                flat = _flat_struct(line)
+                if flat is not None:
+                    yield flat
+                    continue
                 start = number
             pending.append(line)
             tokens = _complete_tokens("".join(pending), label, start)
         if pending:
             yield from _values(tokens or [], label, start, ended=tokens is None)
+
+
+_FLAT_FIELD = re.compile(
+    r"""\s*(?:(?P<name>[A-Za-z_$][A-Za-z0-9_$]*)|'(?P<qname>(?:[^'\\\n]|\\.)*)')\s*:\s*
+    (?:"(?P<string>(?:[^"\\\n]|\\.)*)"
+      |(?P<timestamp>\d{4}-\d{2}-\d{2}(?:T(?:\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?
+         (?:Z|[+-]\d{2}:\d{2}))?)?)
+      |(?P<number>-?\d[\d_]*(?:\.[\d_]*)?(?:[eEdD][+-]?\d+)?)
+      |(?P<word>null(?:\.[a-z]+)?|true|false))
+    \s*(?P<end>[,}])""",
+    re.VERBOSE,
+)
+_WORDS: dict[str, Any] = {"true": True, "false": False}
+
+
+def _flat_struct(line: str) -> dict[str, Any] | None:
+    """The struct on ``line`` when it is a flat one of plain scalars (the common row shape),
+    parsed in one pass; None sends the line to the general parser."""
+    text = line.strip()
+    if not text.startswith("{") or "::" in text:
+        return None
+    if text == "{}":
+        return {}
+    row: dict[str, Any] = {}
+    position, end = 1, len(text)
+    while position < end:
+        match = _FLAT_FIELD.match(text, position)
+        if match is None:
+            return None
+        name = match["name"] or _unquote(match["qname"] or "")
+        if match["string"] is not None:
+            body = match["string"]
+            row[name] = _unquote(body) if "\\" in body else body
+        elif match["timestamp"] is not None:
+            row[name] = _timestamp(match["timestamp"])
+        elif match["number"] is not None:
+            row[name] = _number(match["number"])
+        else:
+            row[name] = _WORDS.get(match["word"])
+        position = match.end()
+        if match["end"] == "}":
+            return row if position == end else None
+    return None
 
 
 def _complete_tokens(text: str, label: str, line: int) -> list[Token] | None:

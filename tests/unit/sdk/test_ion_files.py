@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from legato.sdk import ion_files
 from legato.sdk.ion_files import (
     IonFileError,
     IonRowWriter,
@@ -154,3 +155,35 @@ def test_row_writer_counts(tmp_path: Path) -> None:
         writer.write({"a": 1})
         writer.write_all([{"a": 2}, {"a": 3}])
     assert writer.count == 3
+
+
+FLAT_LINES = [
+    '{id:1,name:"Zoé \\"q\\"",amount:12.30,f:1.5e0,t:2024-01-02T03:04:05.5Z,d:2024-01-02}',
+    "{'a b':-7, c : null.int ,e:true,g:false,h:null,i:1_000,j:2024-01-02T03:04+02:00}",
+    '{s:"tab\\t and \\u00e9",n:-0.5d2,z:0.}',
+    "{}",
+]
+GENERAL_LINES = [
+    "{a:nan}",
+    "{a:sym}",
+    "{a:[1]}",
+    "{a:1} // trailing comment",
+    '{a:LocalTime::"10:00"}',
+    "{a:2007T}",
+    "{a:0x1F}",
+    "{a:{{aGk=}}}",
+    "[1,2]",
+]
+
+
+@pytest.mark.parametrize("line", FLAT_LINES)
+def test_flat_rows_take_the_fast_path_with_the_same_result(line: str) -> None:
+    fast = ion_files._flat_struct(line)
+    assert fast is not None and fast == parse_ion(line)[0]
+    assert list(map(type, fast.values())) == list(map(type, parse_ion(line)[0].values()))
+
+
+@pytest.mark.parametrize("line", GENERAL_LINES)
+def test_other_rows_go_to_the_general_parser(line: str, tmp_path: Path) -> None:
+    assert ion_files._flat_struct(line) is None
+    assert read(tmp_path, line + "\n") == parse_ion(line)
