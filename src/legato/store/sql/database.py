@@ -32,6 +32,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from legato.store.sql.checkpointer import BACKSTOP_PAGES, Checkpointer
+
 T = TypeVar("T")
 WRITE_OPTION = "legato_write"
 
@@ -47,8 +49,14 @@ def sqlite_instant(moment: datetime) -> str:
 class Database:
     """A synchronous engine whose operations run on dedicated threads."""
 
-    def __init__(self, engine: sa.Engine, threads: int) -> None:
+    def __init__(
+        self, engine: sa.Engine, threads: int, checkpointer: Checkpointer | None = None
+    ) -> None:
         self.engine = engine
+        #: SQLite: the background WAL checkpointer, stopped by ``dispose``
+        self.checkpointer = checkpointer
+        if checkpointer is not None:
+            checkpointer.start()
         self.dialect = engine.dialect.name
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix=f"legato-{self.dialect}")
         #: SQLite: the pooled connection of ``probe`` (used by the one database thread only)
@@ -201,6 +209,8 @@ class Database:
         self._close_inline()
         await loop.run_in_executor(self._threads, self._close_prober)
         self._threads.shutdown(wait=True)
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
@@ -230,8 +240,12 @@ def _finish_transaction(db: Any, work: Callable[[Any], T]) -> T:
     return result
 
 
-def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int = 30_000) -> None:
-    """WAL, ``synchronous=NORMAL``, a busy timeout, and explicit ``BEGIN [IMMEDIATE]``."""
+def configure_sqlite(
+    engine: sa.Engine, busy_timeout_ms: int = 30_000, *, background_checkpoints: bool = False
+) -> None:
+    """WAL, ``synchronous=NORMAL``, a busy timeout, and explicit ``BEGIN [IMMEDIATE]``; with
+    ``background_checkpoints`` (a ``Checkpointer`` runs), commits checkpoint only as a
+    backstop."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -240,6 +254,8 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int = 30_000) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        if background_checkpoints:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
