@@ -303,7 +303,13 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> tuple[worker_service.Worker, 
     handoff = LocalHandoff(options.worker_id, options.threads)
     queue = running_reports.RunningReports(HandoffQueue(stores.workers, handoff), stores.queue)
     worker = worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
+    handoff.needs_slot = lambda job: not worker.runs_inline(_task_type(job))
     return worker, handoff
+
+
+def _task_type(job: protocols.WorkerJob) -> object:
+    task = job.payload.get("task")
+    return task.get("type") if isinstance(task, dict) else None
 
 
 def plugin_ports(stores: Stores) -> dict[str, Callable[[worker_bridge.Bridge], object]]:

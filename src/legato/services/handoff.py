@@ -8,9 +8,10 @@ asks the store for more.
 
 Invariants:
 
-* A job is handed off only within free capacity: jobs in flight (handed or claimed, not
+* A job is handed off only within free capacity: jobs holding a slot (handed or claimed, not
   finished) plus those reserved never exceed ``slots`` (the worker's threads), so a handed job
-  never waits behind a busy worker while another process could run it.
+  never waits behind a busy worker while another process could run it. Jobs that need no slot
+  (``needs_slot``: render-only tasks the worker runs on its loop at once) are always handed.
 * The store holds every handed job as claimed by ``worker_id``: if the process dies, its
   heartbeat stops and the store re-queues the job as any claimed one (nothing is lost).
 * A reservation is delivered or cancelled: a failed commit gives its slots back.
@@ -22,7 +23,7 @@ Invariants:
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -33,37 +34,59 @@ from legato.store.protocols import LogEntry, MetricEntry, NewEvent, WorkerJob, W
 class LocalHandoff:
     """The executor's side: reserve capacity, mark jobs claimed, deliver them after commit."""
 
-    def __init__(self, worker_id: str, slots: int) -> None:
+    def __init__(
+        self,
+        worker_id: str,
+        slots: int,
+        needs_slot: Callable[[WorkerJob], bool] = lambda job: True,
+    ) -> None:
         self.worker_id = worker_id
         self.slots = slots
+        #: False for jobs that take no worker thread (render-only tasks run on the loop at
+        #: once): those are handed off whatever the free capacity
+        self.needs_slot = needs_slot
         self._inbox: deque[WorkerJob] = deque()
-        self._in_flight = 0
+        #: ids of the jobs holding a slot: reserved, delivered or claimed, not finished
+        self._slotted: set[str] = set()
         self._reserved = 0
         self._closed = False
 
     def claim_for_worker(self, jobs: Sequence[WorkerJob], now: datetime) -> list[WorkerJob]:
-        """``jobs`` with as many as there is room for marked claimed by the local worker
-        (first ones first); reserve their slots until ``deliver`` or ``cancel``."""
-        room = 0 if self._closed else self.slots - self._in_flight - self._reserved
-        handed = max(0, min(room, len(jobs)))
-        self._reserved += handed
-        marked = [replace(job, claimed_by=self.worker_id, claimed_at=now) for job in jobs[:handed]]
-        return [*marked, *jobs[handed:]]
+        """``jobs``, those there is room for marked claimed by the local worker; reserve
+        their slots until ``deliver`` or ``cancel``."""
+        if self._closed:
+            return list(jobs)
+        room = self.slots - len(self._slotted) - self._reserved
+        marked: list[WorkerJob] = []
+        for job in jobs:
+            slotted = self.needs_slot(job)
+            if slotted and room <= 0:
+                marked.append(job)
+                continue
+            if slotted:
+                room -= 1
+                self._reserved += 1
+            marked.append(replace(job, claimed_by=self.worker_id, claimed_at=now))
+        return marked
 
     def deliver(self, jobs: Sequence[WorkerJob]) -> None:
         """The commit of ``jobs`` (as ``claim_for_worker`` returned them) succeeded."""
-        mine = [job for job in jobs if job.claimed_by == self.worker_id]
-        self._reserved -= len(mine)
-        self._in_flight += len(mine)
-        self._inbox.extend(mine)
+        for job in self._mine(jobs):
+            if self.needs_slot(job):
+                self._reserved -= 1
+                self._slotted.add(job.id)
+            self._inbox.append(job)
 
     def cancel(self, jobs: Sequence[WorkerJob]) -> None:
         """The commit of ``jobs`` failed: give their reserved slots back."""
-        self._reserved -= sum(1 for job in jobs if job.claimed_by == self.worker_id)
+        self._reserved -= sum(1 for job in self._mine(jobs) if self.needs_slot(job))
 
     def close(self) -> None:
         """Reserve nothing from now on (the worker stops)."""
         self._closed = True
+
+    def _mine(self, jobs: Sequence[WorkerJob]) -> list[WorkerJob]:
+        return [job for job in jobs if job.claimed_by == self.worker_id]
 
     # -- the worker's side (through ``HandoffQueue``) -----------------------------------------
 
@@ -74,13 +97,13 @@ class LocalHandoff:
             taken.append(self._inbox.popleft())
         return taken
 
-    def claimed(self, count: int) -> None:
-        """The worker claimed ``count`` jobs from the store: they use slots too."""
-        self._in_flight += count
+    def claimed(self, jobs: Sequence[WorkerJob]) -> None:
+        """The worker claimed ``jobs`` from the store: they hold slots too."""
+        self._slotted.update(job.id for job in jobs)
 
-    def finished(self) -> None:
-        """A job of the worker ended: its slot is free."""
-        self._in_flight = max(0, self._in_flight - 1)
+    def finished(self, job_id: str) -> None:
+        """Job ``job_id`` of the worker ended: its slot, if it held one, is free."""
+        self._slotted.discard(job_id)
 
 
 class HandoffQueue(DelegatingWorkerQueue):
@@ -96,7 +119,7 @@ class HandoffQueue(DelegatingWorkerQueue):
         jobs = self.handoff.take(limit) if worker_id == self.handoff.worker_id else []
         if len(jobs) < limit:
             more = await self.inner.claim(worker_id, limit - len(jobs), now)
-            self.handoff.claimed(len(more))
+            self.handoff.claimed(more)
             jobs.extend(more)
         return jobs
 
@@ -110,4 +133,4 @@ class HandoffQueue(DelegatingWorkerQueue):
         try:
             await self.inner.finish(job_id, events, logs, metrics)
         finally:
-            self.handoff.finished()
+            self.handoff.finished(job_id)

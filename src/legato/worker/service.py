@@ -270,7 +270,7 @@ class Worker:
             await self._report(job, int(job.payload.get("attempt", 1)), failed, None)
             return
         ctx = WorkerRunContext(services, _attempt(dispatch))
-        inline = self._runs_inline(dispatch)
+        inline = self.runs_inline(dispatch.task.get("type"))
         outcome = self._inline_outcome(dispatch, ctx) if inline else None
         if outcome is None:
             if inline:  # the inline run was moved to a thread: start again, afresh
@@ -283,9 +283,8 @@ class Worker:
                 self._running.pop(dispatch.task_run_id, None)
         await self._report(job, dispatch.attempt, outcome, ctx)
 
-    def _runs_inline(self, dispatch: DispatchTask) -> bool:
-        """Whether the task's class asks to run on the loop (``RunnableTask.runs_inline``)."""
-        type_name = dispatch.task.get("type")
+    def runs_inline(self, type_name: object) -> bool:
+        """Whether tasks of this type run on the loop (``RunnableTask.runs_inline``)."""
         if not isinstance(type_name, str):
             return False
         known = self._inline_types.get(type_name)

@@ -91,3 +91,20 @@ def test_a_closed_handoff_hands_nothing() -> None:
     handoff = LocalHandoff("w1", slots=4)
     handoff.close()
     assert [j.claimed_by for j in handoff.claim_for_worker(jobs("a", "b"), NOW)] == [None, None]
+
+
+def test_jobs_needing_no_slot_are_handed_off_whatever_the_capacity() -> None:
+    # render-only tasks run on the worker's loop at once: they hold no thread
+    handoff = LocalHandoff("w1", slots=1, needs_slot=lambda job: job.id != "quick")
+    marked = handoff.claim_for_worker(jobs("slow", "quick", "slow2"), NOW)
+    assert [(j.id, j.claimed_by) for j in marked] == [
+        ("slow", "w1"),
+        ("quick", "w1"),
+        ("slow2", None),
+    ]
+    handoff.deliver(marked)
+    assert [j.id for j in handoff.take(5)] == ["slow", "quick"]
+    handoff.finished("quick")  # frees nothing: it held no slot
+    assert handoff.claim_for_worker(jobs("slow3"), NOW)[0].claimed_by is None
+    handoff.finished("slow")
+    assert handoff.claim_for_worker(jobs("slow4"), NOW)[0].claimed_by == "w1"
