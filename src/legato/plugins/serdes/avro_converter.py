@@ -30,7 +30,7 @@ from legato.plugins.serdes.files import (
     single_char,
 )
 from legato.plugins.serdes.text_values import zone_of
-from legato.sdk.run_context import RunContext
+from legato.sdk.run_context import RunContext, TaskError
 
 TRUE_VALUES = ["t", "true", "enabled", "1", "on", "yes"]
 FALSE_VALUES = ["f", "false", "disabled", "0", "off", "no", ""]
@@ -67,6 +67,12 @@ class AvroConverterTask(ConvertTask):
 
     def fitted_rows(self, ctx: RunContext, source: Source) -> FittedRows:
         """The schema and the rows of ``source`` fitted to it."""
+        if ctx.render_as(self.inferAllFields, bool):
+            raise TaskError(
+                "inferAllFields: true is not supported: texts become booleans and nulls only in "
+                "fields the schema declares boolean or nullable; remove the property",
+                retryable=False,
+            )
         schema = self._schema(ctx, source)
         fitter = Fitter(named_types(schema), self._options(ctx))
         policy = choice(ctx, self.onBadLines, "onBadLines", BAD_LINE_POLICIES)

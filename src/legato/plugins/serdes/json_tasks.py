@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import tzinfo
 from typing import IO, Any, NoReturn
 
 from legato.model.property import Dyn
@@ -29,6 +30,7 @@ from legato.plugins.serdes.files import (
     output_file,
 )
 from legato.plugins.serdes.json_values import json_text
+from legato.plugins.serdes.text_values import zone_of
 from legato.sdk import plugin
 from legato.sdk.ion_files import IonRowWriter
 from legato.sdk.run_context import RunContext, TaskError
@@ -70,17 +72,24 @@ class IonToJson(ConvertTask):
 
     charset: Dyn[str] = "UTF-8"
     newLine: Dyn[bool] = True
-    timeZoneId: Dyn[str] | None = None
+    timeZoneId: Dyn[str] = "UTC"
     shouldKeepAnnotations: Dyn[bool] = False
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Output ``uri``: a ``.jsonl`` (``newLine``) or ``.json`` file; metric ``records``."""
         source = open_source(ctx, self)
+        if ctx.render_as(self.shouldKeepAnnotations, bool):
+            raise TaskError(
+                "shouldKeepAnnotations: true is not supported: Legato reads Ion annotations as "
+                "types (Kestra's Java-time ones) or drops them; remove the property",
+                retryable=False,
+            )
         lines = ctx.render_as(self.newLine, bool)
         target = output_file(ctx, ".jsonl" if lines else ".json")
         encoding = charset_of(ctx, self.charset, reading=False)
+        zone = zone_of(ctx.render_string(self.timeZoneId))
         with target.open("w", encoding=encoding, newline="") as out:
-            count = _write_json(out, ion_rows(source), lines)
+            count = _write_json(out, ion_rows(source), lines, zone)
         return finish(ctx, target, count)
 
 
@@ -99,19 +108,19 @@ class JsonToJsonl(ConvertTask):
         encoding = charset_of(ctx, self.charset, reading=True)
         target = output_file(ctx, ".jsonl")
         with target.open("w", encoding="utf-8", newline="") as out:
-            count = _write_json(out, json_values(source, encoding, False), True)
+            count = _write_json(out, json_values(source, encoding, False), True, None)
         return finish(ctx, target, count)
 
 
-def _write_json(out: IO[str], rows: Iterator[Any], lines: bool) -> int:
+def _write_json(out: IO[str], rows: Iterator[Any], lines: bool, zone: tzinfo | None) -> int:
     count = 0
     if not lines:
         out.write("[")
     for row in rows:
         if lines:
-            out.write(json_text(row) + "\n")
+            out.write(json_text(row, zone) + "\n")
         else:
-            out.write(("," if count else "") + json_text(row))
+            out.write(("," if count else "") + json_text(row, zone))
         count += 1
     if not lines:
         out.write("]")

@@ -4,8 +4,9 @@ them, compact and UTF-8.
 * Decimals are JSON numbers with their exact digits (``12.30``); ints any size; doubles as Java
   prints them (``1.0E10``); NaN and infinities are strings (``"NaN"``), as Jackson quotes them.
 * An instant (UTC timestamp) is ``"2024-01-02T03:04:05Z"`` (fraction in groups of three digits,
-  as ``Instant.toString``); a timestamp with an offset keeps it (``+02:00``); a local date-time,
-  date or time is its ISO text.
+  as ``Instant.toString``); a timestamp with another offset is moved to the writer's time zone
+  (Jackson's context zone, IonToJson's ``timeZoneId``) or keeps its offset without one; a local
+  date-time, date or time is its ISO text.
 * Bytes are base64 strings; lists and structs recurse; keys are strings.
 """
 
@@ -15,15 +16,16 @@ import base64
 import json
 import math
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from legato.expressions.filters._support import java_double
 
 
-def json_text(value: Any) -> str:
-    """The compact JSON text of an Ion value."""
+def json_text(value: Any, zone: tzinfo | None = None) -> str:
+    """The compact JSON text of an Ion value; ``zone`` (Jackson's context time zone) moves
+    date-times with a non-UTC offset into it (instants stay UTC)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -36,17 +38,17 @@ def json_text(value: Any) -> str:
         return str(value) if value.is_finite() else f'"{value}"'
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, datetime) and zone is not None and value.utcoffset():
+        return '"' + iso_text(value.astimezone(zone)) + '"'
     if isinstance(value, datetime | date | time):
         return '"' + iso_text(value) + '"'
     if isinstance(value, bytes):
         return '"' + base64.b64encode(value).decode("ascii") + '"'
     if isinstance(value, Mapping):
-        fields = (
-            f"{json.dumps(str(k), ensure_ascii=False)}:{json_text(v)}" for k, v in value.items()
-        )
+        fields = (f"{_string(str(k))}:{json_text(v, zone)}" for k, v in value.items())
         return "{" + ",".join(fields) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ",".join(json_text(item) for item in value) + "]"
+        return "[" + ",".join(json_text(item, zone) for item in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
 
 

@@ -92,7 +92,7 @@ def test_ion_to_json_lines_writes_kestras_shapes(ctx: Any) -> None:
     assert uri.endswith(".jsonl")
     assert text.splitlines() == [
         '{"dec":12.30,"dbl":1.0E10,"int":7,"instant":"2024-01-02T03:04:05.120Z",'
-        '"offset":"2024-01-02T03:04:05+02:00","local":"2024-01-02T03:04:05.123456",'
+        '"offset":"2024-01-02T01:04:05Z","local":"2024-01-02T03:04:05.123456",'
         '"day":"2024-01-02","clock":"10:15:00","bytes":"aGk=","nan":"NaN",'
         '"text":"é \\"q\\"\\n"}',
         "[null,true]",
@@ -122,3 +122,19 @@ def test_json_to_jsonl(ctx: Any) -> None:
 def test_legacy_names() -> None:
     assert type(load({"type": "json.JsonReader", "from": "kestra:///x"})).__name__ == "JsonToIon"
     assert type(load({"type": "json.JsonWriter", "from": "kestra:///x"})).__name__ == "IonToJson"
+
+
+def test_offsets_move_to_the_time_zone_and_instants_stay_utc(ctx: Any) -> None:
+    rows = [
+        {
+            "offset": datetime(2024, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=2))),
+            "instant": datetime(2024, 1, 2, 3, 4, tzinfo=UTC),
+        }
+    ]
+    _, text = ion_to_json(ctx, rows, timeZoneId="America/New_York")
+    assert text == '{"offset":"2024-01-01T20:04:00-05:00","instant":"2024-01-02T03:04:00Z"}\n'
+
+
+def test_keeping_annotations_is_refused_with_advice(ctx: Any) -> None:
+    with pytest.raises(TaskError, match="remove the property"):
+        ion_to_json(ctx, [{"a": 1}], shouldKeepAnnotations=True)

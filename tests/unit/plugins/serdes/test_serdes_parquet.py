@@ -207,3 +207,8 @@ def test_legacy_names() -> None:
     assert type(writer).__name__ == "IonToParquet"
     reader = load({"type": "parquet.ParquetReader", "from": "kestra:///x"})
     assert type(reader).__name__ == "ParquetToIon"
+
+
+def test_infer_all_fields_is_refused_with_advice(ctx: Any) -> None:
+    with pytest.raises(TaskError, match="inferAllFields: true is not supported"):
+        to_parquet(ctx, [{"a": "1"}], inferAllFields=True)
