@@ -234,6 +234,10 @@ class ScriptTask(RunnableTask):
         "runner": "use 'taskRunner' instead",
         "docker": "use 'taskRunner' with type " + DEFAULT_TASK_RUNNER + " instead",
         "outputDirectory": "use 'outputFiles' instead",
+        "warningOnStdErr": (
+            "it has no effect since Kestra 0.23: stderr lines are logged at ERROR and the exit "
+            "code alone decides the state (use 'allowWarning'/'allowFailure' to relax it)"
+        ),
     }
 
     taskRunner: AnyTaskRunner | None = None
@@ -241,7 +245,8 @@ class ScriptTask(RunnableTask):
     beforeCommands: Dyn[list[str]] | None = None
     interpreter: Dyn[list[str]] = ["/bin/sh", "-c"]
     env: Dyn[dict[str, str]] | None = None
-    warningOnStdErr: Dyn[bool] = True
+    #: deprecated, without effect (Kestra 0.23 dropped WARNING on stderr)
+    warningOnStdErr: Dyn[bool] | None = None
     failFast: Dyn[bool] = True
     namespaceFiles: NamespaceFiles | None = None
     inputFiles: InputFiles | None = None

@@ -76,7 +76,7 @@ def test_output_files_accepts_relative_globs() -> None:
 def test_defaults_are_kestras() -> None:
     task, context = _task()
     assert task.interpreter == ["/bin/sh", "-c"]
-    assert task.warningOnStdErr is True
+    assert task.warningOnStdErr is None  # deprecated, no effect (Kestra 0.23)
     assert task.failFast is True
     assert task.targetOS == "AUTO"
     assert task.taskRunner is None

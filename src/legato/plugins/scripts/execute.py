@@ -94,7 +94,7 @@ def run_script_task(
         env=merge_env(extra_env or {}, _env(ctx, task.env, extra), os.environ),
         output_globs=_list(ctx, task.outputFiles, extra),
         fail_fast=ctx.render_as(task.failFast, bool),
-        warning_on_stderr=ctx.render_as(task.warningOnStdErr, bool),
+        warning_on_stderr=False,  # Kestra ≥ 0.23: stderr never makes the task WARNING
     )
     if script is not None and not before:
         job.argv = without_shell(job.interpreter, lines[-1], job.env)

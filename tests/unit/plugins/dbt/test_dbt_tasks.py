@@ -70,7 +70,7 @@ def test_dbt_cli_defaults() -> None:
     assert task.parseRunResults is True
     assert task.logFormat == "JSON"
     assert task.engine == "CORE"
-    assert task.warningOnStdErr is True
+    assert task.warningOnStdErr is None
     assert task.interpreter == ["/bin/sh", "-c"]
     assert task.storeManifest is None and task.loadManifest is None
 

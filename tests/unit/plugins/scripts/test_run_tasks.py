@@ -92,21 +92,20 @@ def test_stderr_lines_are_logged_at_error_and_counted(tmp_path: Path) -> None:
     assert ("ERROR", "oops") in ctx.logger.lines
 
 
-def test_stderr_with_warning_on_stderr_asks_for_a_warning_and_keeps_the_outputs(
-    tmp_path: Path,
-) -> None:
-    with pytest.raises(TaskWarning, match="1 line") as caught:
-        run(
-            tmp_path,
-            {
-                "type": "io.kestra.plugin.scripts.shell.Commands",
-                "taskRunner": PROCESS,
-                "commands": ['echo \'::{"outputs": {"n": 1}}::\'', "echo oops >&2"],
-            },
-        )
-    assert caught.value.outputs is not None
-    assert caught.value.outputs["vars"] == {"n": 1}
-    assert caught.value.outputs["stdErrLineCount"] == 1
+def test_stderr_never_makes_a_script_warn_even_with_warning_on_stderr(tmp_path: Path) -> None:
+    # Kestra 0.23 dropped the WARNING on stderr: only the exit code decides
+    outputs, ctx = run(
+        tmp_path,
+        {
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "taskRunner": PROCESS,
+            "warningOnStdErr": True,
+            "commands": ['echo \'::{"outputs": {"n": 1}}::\'', "echo oops >&2"],
+        },
+    )
+    assert outputs["vars"] == {"n": 1}
+    assert outputs["stdErrLineCount"] == 1
+    assert ("ERROR", "oops") in ctx.logger.lines
 
 
 def test_a_failing_script_keeps_its_vars(tmp_path: Path) -> None:
@@ -231,3 +230,17 @@ def test_legacy_python_runs_main_py_with_its_bin_python(tmp_path: Path) -> None:
         },
     )
     assert outputs["exitCode"] == 0 and ("INFO", "legacy 42") in ctx.logger.lines
+
+
+def test_legacy_bash_keeps_its_historic_warning_on_stderr(tmp_path: Path) -> None:
+    with pytest.raises(TaskWarning, match="1 line") as caught:
+        run(
+            tmp_path,
+            {
+                "type": "io.kestra.core.tasks.scripts.Bash",
+                "commands": ['echo \'::{"outputs": {"n": 1}}::\'', "echo oops >&2"],
+            },
+        )
+    assert caught.value.outputs is not None
+    assert caught.value.outputs["vars"] == {"n": 1}
+    assert caught.value.outputs["stdErrLineCount"] == 1

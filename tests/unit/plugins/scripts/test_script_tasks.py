@@ -331,3 +331,17 @@ def test_beta_docker_task_runner_type_is_a_legacy_alias() -> None:
     assert runner.type == "io.kestra.plugin.scripts.runner.docker.DockerTaskRunner"
     assert [path for path, _ in context.warnings] == ["type"]
     assert "legacy alias" in context.warnings[0][1]
+
+
+def test_warning_on_std_err_validates_with_a_deprecation_note() -> None:
+    task, context = validate(
+        {
+            "id": "sh",
+            "type": "io.kestra.plugin.scripts.shell.Commands",
+            "warningOnStdErr": True,
+            "commands": ["echo hi"],
+        }
+    )
+    assert task.warningOnStdErr is True
+    [(name, note)] = context.warnings
+    assert name == "warningOnStdErr" and "no effect since Kestra 0.23" in note
