@@ -177,23 +177,30 @@ class ExcelToIon(ConvertTask):
             max(0, self.skipRows),
             dates,
         )
-        uris: dict[str, str] = {}
-        size = 0
         with source.path.open("rb") as handle:
             workbook = _open_workbook(source, handle)
             try:
                 ctx.metric("sheets", len(workbook.sheetnames))
-                for sheet in workbook.worksheets:
-                    if wanted is not None and sheet.title not in wanted:
-                        continue
-                    target = output_file(ctx, ".ion")
-                    with IonRowWriter(target) as writer:
-                        writer.write_all(reader.rows(sheet))
-                    size += reader.read
-                    uris[sheet.title] = ctx.storage.put_file(target)
+                sheets = [s for s in workbook.worksheets if wanted is None or s.title in wanted]
+                uris, size = _sheets_to_ion(ctx, sheets, reader)
             finally:
                 workbook.close()
         return {"uris": uris, "size": size}
+
+
+def _sheets_to_ion(
+    ctx: RunContext, sheets: list[Any], reader: _SheetReader
+) -> tuple[dict[str, str], int]:
+    """One Ion file per sheet: (title → URI, rows read)."""
+    uris: dict[str, str] = {}
+    size = 0
+    for sheet in sheets:
+        target = output_file(ctx, ".ion")
+        with IonRowWriter(target) as writer:
+            writer.write_all(reader.rows(sheet))
+        size += reader.read
+        uris[sheet.title] = ctx.storage.put_file(target)
+    return uris, size
 
 
 def _open_workbook(source: Source, handle: IO[bytes]) -> Any:
