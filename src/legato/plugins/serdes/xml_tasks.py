@@ -10,7 +10,8 @@ converted). Each record is an element converted as ``xml_values`` says:
 
 Namespaces are dropped from names (``{uri}book`` → ``book``); ``parserConfiguration.forceList``
 names tags always read as lists. IonToXml writes an XML declaration, the ``rootName``
-(=items) element and one ``item`` element per row, indented by two spaces, as it reads.
+(=items) element and one ``item`` element per row, indented by two spaces, as it reads; values
+print as in IonToJson (offsets moved to ``timeZoneId``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from legato.plugins.serdes.files import (
     open_source,
     output_file,
 )
+from legato.plugins.serdes.text_values import zone_of
 from legato.plugins.serdes.xml_values import element_text, element_value
 from legato.sdk import plugin
 from legato.sdk.ion_files import IonRowWriter
@@ -165,20 +167,21 @@ class IonToXml(ConvertTask):
 
     charset: Dyn[str] = "UTF-8"
     rootName: Dyn[str] = "items"
-    timeZoneId: Dyn[str] | None = None
+    timeZoneId: Dyn[str] = "UTC"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Output ``uri``: the ``.xml`` file; metric ``records``."""
         source = open_source(ctx, self)
         encoding = charset_of(ctx, self.charset, reading=False)
         root = ctx.render_string(self.rootName)
+        zone = zone_of(ctx.render_string(self.timeZoneId))
         target = output_file(ctx, ".xml")
         count = 0
         with target.open("w", encoding=encoding, newline="") as out:
             out.write(f"<?xml version='1.0' encoding='{ctx.render_string(self.charset)}'?>\n")
             out.write(f"<{root}>\n")
             for row in ion_rows(source):
-                out.write(element_text("item", row, "  "))
+                out.write(element_text("item", row, "  ", zone))
                 count += 1
             out.write(f"</{root}>\n")
         return finish(ctx, target, count)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -64,23 +65,24 @@ def _add(struct: dict[str, Any], name: str, value: Any, as_list: bool) -> None:
         struct[name] = [struct[name], value]
 
 
-def element_text(tag: str, value: Any, indent: str) -> str:
-    """``value`` as the (indented) XML of an element named ``tag``."""
+def element_text(tag: str, value: Any, indent: str, zone: tzinfo | None = None) -> str:
+    """``value`` as the (indented) XML of an element named ``tag``; ``zone`` as in
+    ``json_values.json_text``."""
     name = tag if _NAME.fullmatch(tag) else "_" + re.sub(r"[^\w.\-]", "_", tag)
     if isinstance(value, list):
-        return "".join(element_text(tag, item, indent) for item in value)
+        return "".join(element_text(tag, item, indent, zone) for item in value)
     if value is None:
         return f"{indent}<{name}/>\n"
     if isinstance(value, Mapping):
         if not value:
             return f"{indent}<{name}/>\n"
-        inner = "".join(element_text(str(k), v, indent + "  ") for k, v in value.items())
+        inner = "".join(element_text(str(k), v, indent + "  ", zone) for k, v in value.items())
         return f"{indent}<{name}>\n{inner}{indent}</{name}>\n"
-    return f"{indent}<{name}>{escape(_scalar(value))}</{name}>\n"
+    return f"{indent}<{name}>{escape(_scalar(value, zone))}</{name}>\n"
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, zone: tzinfo | None) -> str:
     if isinstance(value, str):
         return value
-    text = json_text(value)
+    text = json_text(value, zone)
     return text[1:-1] if text.startswith('"') else text

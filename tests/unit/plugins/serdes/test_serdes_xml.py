@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,9 @@ def test_xml_round_trip(ctx: Any) -> None:
 def test_legacy_names() -> None:
     assert type(load({"type": "xml.XmlReader", "from": "kestra:///x"})).__name__ == "XmlToIon"
     assert type(load({"type": "xml.XmlWriter", "from": "kestra:///x"})).__name__ == "IonToXml"
+
+
+def test_ion_to_xml_moves_offsets_to_the_time_zone(ctx: Any) -> None:
+    rows = [{"at": datetime(2024, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=2)))}]
+    outputs = run(ctx, "xml.IonToXml", **{"from": put_ion(ctx, rows), "timeZoneId": "UTC"})
+    assert "<at>2024-01-02T01:04:00Z</at>" in text_of(ctx, outputs["uri"])
