@@ -11,8 +11,9 @@ Parquet or Avro.
   digits), ``date``/``time-*``/``timestamp-*`` Python dates and times or their text parsed with
   ``dateFormat``/``timeFormat``/``datetimeFormat`` (Java patterns); a local date-time in a
   ``timestamp`` field is placed in ``timeZoneId``.
-* A ``record`` takes a struct: missing fields take their default (or null); with
-  ``strictSchema`` a field the schema does not declare is an error.
+* A ``record`` takes a struct (or a list, matched to the fields by position): missing fields
+  take their default (or null); with ``strictSchema`` a field the schema does not declare is an
+  error.
 
 A value that does not fit raises ``FitError`` naming the field path and the expected type.
 """
@@ -188,9 +189,11 @@ class Fitter:
         raise _mismatch(path, "bytes", value)
 
     def _record(self, schema: Mapping[str, Any], value: Any, path: str) -> dict[str, Any]:
+        fields = schema["fields"]
+        if isinstance(value, list | tuple):  # a positional row (e.g. CsvToIon without header)
+            value = {field["name"]: item for field, item in zip(fields, value, strict=False)}
         if not isinstance(value, Mapping):
             raise _mismatch(path or "row", "a struct", value)
-        fields = schema["fields"]
         if self.options.strict_schema:
             extra = set(value) - {field["name"] for field in fields}
             if extra:

@@ -212,3 +212,13 @@ def test_legacy_names() -> None:
 def test_infer_all_fields_is_refused_with_advice(ctx: Any) -> None:
     with pytest.raises(TaskError, match="inferAllFields: true is not supported"):
         to_parquet(ctx, [{"a": "1"}], inferAllFields=True)
+
+
+def test_list_rows_fit_the_schema_by_position(ctx: Any) -> None:
+    schema = {
+        "type": "record",
+        "name": "R",
+        "fields": [{"name": "a", "type": "long"}, {"name": "b", "type": ["null", "string"]}],
+    }
+    file = to_parquet(ctx, [["1", "x"], ["2"]], schema=json.dumps(schema))
+    assert file.read().to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
