@@ -21,8 +21,28 @@ from legato.sdk.run_context import TaskError
 _TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
 
 
+#: tasks validated from the very same definition object (a loop's jobs handed over in memory
+#: share their task's JSON): id → (definition, registry, task)
+_LOADED: dict[int, tuple[Mapping[str, Any], PluginRegistry, Task]] = {}
+_LOADED_MAX = 1024
+
+
 def load_task(definition: Mapping[str, Any], registry: PluginRegistry) -> Task:
-    """The task object of ``definition``; ``TaskError`` names every invalid property."""
+    """The task object of ``definition``; ``TaskError`` names every invalid property.
+
+    A definition object seen before (the same object, not an equal one) gives the task it gave
+    then: definitions are never mutated, and task objects hold no state of a run."""
+    hit = _LOADED.get(id(definition))
+    if hit is not None and hit[0] is definition and hit[1] is registry:
+        return hit[2]
+    task = _validate(definition, registry)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.clear()
+    _LOADED[id(definition)] = (definition, registry, task)
+    return task
+
+
+def _validate(definition: Mapping[str, Any], registry: PluginRegistry) -> Task:
     try:
         return _TASK.validate_python(dict(definition), context=ParseContext(registry))
     except ValidationError as error:
