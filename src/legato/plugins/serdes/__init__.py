@@ -13,6 +13,7 @@ from legato.plugins.serdes import (
     json_tasks,
     parquet_tasks,
     xml_tasks,
+    yaml_json_tasks,
     yaml_tasks,
 )
 
@@ -28,6 +29,8 @@ PLUGINS: list[type[Plugin]] = [
     avro_tasks.AvroToIon,
     yaml_tasks.YamlToIon,
     yaml_tasks.IonToYaml,
+    yaml_json_tasks.JsonToYaml,
+    yaml_json_tasks.YamlToJson,
     excel_tasks.IonToExcel,
     excel_tasks.ExcelToIon,
     xml_tasks.XmlToIon,

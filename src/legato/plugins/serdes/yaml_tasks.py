@@ -77,7 +77,7 @@ class YamlToIon(ConvertTask):
         encoding = charset_of(ctx, self.charset, reading=True)
         target = output_file(ctx, ".ion")
         with source.path.open(encoding=encoding) as handle, IonRowWriter(target) as writer:
-            writer.write_all(_documents(handle, source))
+            writer.write_all(yaml_documents(handle, source))
         return finish(ctx, target, writer.count)
 
 
@@ -92,25 +92,29 @@ class IonToYaml(ConvertTask):
         source = open_source(ctx, self)
         encoding = charset_of(ctx, self.charset, reading=False)
         target = output_file(ctx, ".yaml")
-        count = 0
-        rows = ion_rows(source)
         with target.open("w", encoding=encoding, newline="") as out:
-            first = next(rows, _NONE)
-            if first is not _NONE:
-                second = next(rows, _NONE)
-                several = second is not _NONE
-                count = _dump(out, first, several)
-                if several:
-                    count += _dump(out, second, True)
-                    for row in rows:
-                        count += _dump(out, row, True)
+            count = write_documents(out, ion_rows(source))
         return finish(ctx, target, count)
 
 
 _NONE = object()
 
 
-def _dump(out: IO[str], row: Any, marker: bool) -> int:
+def write_documents(out: IO[str], rows: Iterator[Any]) -> int:
+    """Write ``rows`` as YAML: one row as a plain document, several each after ``---``."""
+    first = next(rows, _NONE)
+    if first is _NONE:
+        return 0
+    second = next(rows, _NONE)
+    if second is _NONE:
+        return _dump(out, first, marker=False)
+    count = _dump(out, first, marker=True) + _dump(out, second, marker=True)
+    for row in rows:
+        count += _dump(out, row, marker=True)
+    return count
+
+
+def _dump(out: IO[str], row: Any, *, marker: bool) -> int:
     if marker:
         out.write("---\n")
     text = yaml.dump(row, Dumper=_IonDumper, allow_unicode=True, sort_keys=False)
@@ -118,7 +122,8 @@ def _dump(out: IO[str], row: Any, marker: bool) -> int:
     return 1
 
 
-def _documents(handle: IO[str], source: Source) -> Iterator[Any]:
+def yaml_documents(handle: IO[str], source: Source) -> Iterator[Any]:
+    """The documents of a YAML file, one at a time (YAML 1.2 scalars)."""
     try:
         yield from yaml.load_all(handle, Loader=_Yaml12Loader)
     except yaml.YAMLError as error:

@@ -60,3 +60,24 @@ def test_yaml_round_trip(ctx: Any) -> None:
         **{"from": run(ctx, "yaml.IonToYaml", **{"from": put_ion(ctx, rows)})["uri"]},
     )
     assert ion_of(ctx, back["uri"]) == rows
+
+
+def test_json_to_yaml(ctx: Any) -> None:
+    single = run(ctx, "yaml.JsonToYaml", **{"from": put_text(ctx, '{"name": "Apple", "p": 1.2}')})
+    assert text_of(ctx, single["uri"]) == "name: Apple\np: 1.2\n"
+    uri = put_text(ctx, '{"a": 1}\nnull\n{"a": 2}\n', "in.jsonl")
+    lines = run(ctx, "yaml.JsonToYaml", **{"from": uri, "jsonl": True})
+    assert text_of(ctx, lines["uri"]) == "---\na: 1\n---\na: 2\n"
+    assert ("records", 2, "counter") in ctx.metrics
+
+
+def test_yaml_to_json(ctx: Any) -> None:
+    def convert(text: str, **props: Any) -> str:
+        outputs = run(ctx, "yaml.YamlToJson", **{"from": put_text(ctx, text), **props})
+        return text_of(ctx, outputs["uri"])
+
+    assert convert("a: 1\nb: [x, yes]\n") == '{"a":1,"b":["x","yes"]}'
+    assert convert("a: 1\n---\na: 2\n") == '[{"a":1},{"a":2}]'
+    assert convert("- 1\n- 2\n") == "[[1,2]]"
+    assert convert("") == "{}"
+    assert convert("a: 1\n---\na: 2\n", jsonl=True) == '{"a":1}\n{"a":2}\n'
