@@ -27,6 +27,7 @@ PLUGINS: list[type[Plugin]] = [
     parquet_tasks.ParquetToIon,
     avro_tasks.IonToAvro,
     avro_tasks.AvroToIon,
+    avro_tasks.InferAvroSchemaFromIon,
     yaml_tasks.YamlToIon,
     yaml_tasks.IonToYaml,
     yaml_json_tasks.JsonToYaml,

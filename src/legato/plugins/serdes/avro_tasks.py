@@ -10,6 +10,8 @@ with fastavro.
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +21,7 @@ from fastavro.types import AvroMessage
 
 from legato.model.property import Dyn
 from legato.plugins.serdes.avro_converter import AvroConverterTask
+from legato.plugins.serdes.avro_schema import infer_schema
 from legato.plugins.serdes.files import (
     BAD_LINE_POLICIES,
     ConvertTask,
@@ -26,6 +29,7 @@ from legato.plugins.serdes.files import (
     bad_row,
     choice,
     finish,
+    ion_rows,
     open_source,
     output_file,
 )
@@ -109,6 +113,25 @@ class AvroToIon(ConvertTask):
                     "WARN or SKIP to keep the records before the damage",
                 )
         return finish(ctx, target, writer.count)
+
+
+@plugin(
+    "io.kestra.plugin.serdes.avro.InferAvroSchemaFromIon",
+    title="Infer an Avro schema from the rows of an Ion file.",
+)
+class InferAvroSchemaFromIon(ConvertTask):
+    """Write the Avro schema IonToAvro/IonToParquet would infer (a ``.avsc`` JSON file)."""
+
+    numberOfRowsToScan: Dyn[int] = 100
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Output ``uri``: the ``.avsc`` file."""
+        source = open_source(ctx, self)
+        scan = max(1, ctx.render_as(self.numberOfRowsToScan, int))
+        schema = infer_schema(itertools.islice(ion_rows(source), scan))
+        target = output_file(ctx, ".avsc")
+        target.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+        return {"uri": ctx.storage.put_file(target)}
 
 
 def _ion_value(value: AvroMessage | Any) -> Any:

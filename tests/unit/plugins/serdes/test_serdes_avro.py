@@ -98,3 +98,18 @@ def test_a_damaged_avro_file(ctx: Any) -> None:
 def test_legacy_names() -> None:
     assert type(load({"type": "avro.AvroWriter", "from": "kestra:///x"})).__name__ == "IonToAvro"
     assert type(load({"type": "avro.AvroReader", "from": "kestra:///x"})).__name__ == "AvroToIon"
+
+
+def test_infer_avro_schema_from_ion(ctx: Any) -> None:
+    rows = [{"id": 1, "price": Decimal("1.50")}, {"id": 2, "price": None, "tag": "x"}]
+    outputs = run(ctx, "avro.InferAvroSchemaFromIon", **{"from": put_ion(ctx, rows)})
+    assert outputs["uri"].endswith(".avsc")
+    schema = json.loads(ctx.storage.get_bytes(outputs["uri"]))
+    assert schema["type"] == "record"
+    assert [(f["name"], f["type"][1]) for f in schema["fields"]] == [
+        ("id", "long"),
+        ("price", {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 2}),
+        ("tag", "string"),
+    ]
+    _, records, _ = to_avro(ctx, rows, schema=json.dumps(schema))
+    assert records == [{**rows[0], "tag": None}, rows[1]]
