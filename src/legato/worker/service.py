@@ -12,6 +12,8 @@ Invariants:
   result is reported at once (a Python thread cannot be interrupted: a task that ignores the
   kill event keeps its thread until it returns, its late result is dropped).
 * The worker heartbeats while it runs and re-queues jobs of workers that stopped heartbeating.
+* A task with ``taskCache`` enabled is looked up before its attempt runs (``task_cache``): a hit
+  ends SUCCESS with the cached outputs without running; a SUCCESS or WARNING run is stored.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from legato.worker.execute import AttemptOutcome, describe, run_attempt
 from legato.worker.logs import LEVELS
 from legato.worker.run_context import Attempt, WorkerRunContext, WorkerServices
 from legato.worker.secrets import EnvSecrets
+from legato.worker.task_cache import Offload, WorkerTaskCache
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,7 @@ class Worker:
         self._running: dict[str, _Running] = {}
         #: per task type: whether it runs on the loop (``RunnableTask.runs_inline``)
         self._inline_types: dict[str, bool] = {}
+        self._cache = WorkerTaskCache()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -270,18 +274,36 @@ class Worker:
             await self._report(job, int(job.payload.get("attempt", 1)), failed, None)
             return
         ctx = WorkerRunContext(services, _attempt(dispatch))
+        lookup = await self._cache.lookup(dispatch.task, ctx, _offload_to(pool))
+        outcome = lookup.outcome()
+        if outcome is None:
+            outcome, ctx = await self._run(dispatch, ctx, services, pool)
+            await self._cache.remember(lookup, outcome, ctx)
+        await self._report(job, dispatch.attempt, outcome, ctx)
+
+    async def _run(
+        self,
+        dispatch: DispatchTask,
+        ctx: WorkerRunContext,
+        services: WorkerServices,
+        pool: ThreadPoolExecutor,
+    ) -> tuple[AttemptOutcome, WorkerRunContext]:
+        """Run the attempt on the loop (render-only tasks) or in a thread; the outcome and the
+        context it ran with."""
         inline = self.runs_inline(dispatch.task.get("type"))
+        earlier = ctx.logger.lines if inline else []
         outcome = self._inline_outcome(dispatch, ctx) if inline else None
         if outcome is None:
             if inline:  # the inline run was moved to a thread: start again, afresh
                 ctx = WorkerRunContext(services, _attempt(dispatch))
+                ctx.child_logs.extend(earlier)  # the lines written before it (task cache)
             running = _Running(ctx)
             self._running[dispatch.task_run_id] = running
             try:
                 outcome = await self._outcome(dispatch, running, pool)
             finally:
                 self._running.pop(dispatch.task_run_id, None)
-        await self._report(job, dispatch.attempt, outcome, ctx)
+        return outcome, ctx
 
     def runs_inline(self, type_name: object) -> bool:
         """Whether tasks of this type run on the loop (``RunnableTask.runs_inline``)."""
@@ -351,6 +373,15 @@ class Worker:
                 return
             except Exception:
                 log.exception("worker %s: cannot report job %s", self.worker_id, job.id)
+
+
+def _offload_to(pool: ThreadPoolExecutor) -> Offload:
+    """Run a function in ``pool`` from the loop (task-cache keys that read the store)."""
+
+    def offload(work: Callable[[], str]) -> asyncio.Future[str]:
+        return asyncio.get_running_loop().run_in_executor(pool, work)
+
+    return offload
 
 
 def _attempt(dispatch: DispatchTask) -> Attempt:
