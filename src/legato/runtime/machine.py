@@ -11,6 +11,8 @@ Invariants:
   below them.
 * A render error or a bad value never raises out of a step: the task run concerned ends FAILED
   with an explaining ERROR log line.
+* ``settle`` checks the flow's EXECUTION_ASSERTION SLAs first (``sla.check_assertions``): the
+  execution as the event left it, before any decision follows.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from legato.errors import LegatoError
 from legato.model.execution import State, StateType, TaskRun, TaskRunAttempt
 from legato.model.tasks import Task
-from legato.runtime import ending, starting
+from legato.runtime import ending, sla, starting
 from legato.runtime.book import Book, tasks_by_id
 from legato.runtime.commands import Command
 from legato.runtime.context import ROOT_ID, FlowableView, Renderer
@@ -130,7 +132,9 @@ class Machine:
     # -- settling ---------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Re-evaluate dirty flowables until nothing changes, then end the execution if due."""
+        """Check the flow's SLA assertions on the changed execution, then re-evaluate dirty
+        flowables until nothing changes and end the execution if due."""
+        sla.check_assertions(self)
         while True:
             while self.dirty:
                 key = self.dirty.pop()

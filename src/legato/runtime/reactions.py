@@ -10,6 +10,8 @@ Invariants:
 * Concurrency (flow ``concurrency.limit`` against ``StepContext.running_executions``, which
   does not count this execution): QUEUE → QUEUED until a ``ConcurrencySlotFreed``, CANCEL →
   CANCELLED, FAIL → FAILED.
+* MAX_DURATION SLA timers are asked when an execution starts (CREATED) or resumes after a
+  restart or replay (RESTARTED); a due one is handed to ``sla.deadline_reached``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from legato.model.execution import StateType, TaskRun, TaskRunAttempt
-from legato.runtime import ending, retries, starting
+from legato.runtime import ending, interrupts, retries, sla, starting
 from legato.runtime.commands import (
     CreateExecution,
     KillSubflows,
@@ -63,10 +65,13 @@ def react(machine: Machine, event: Event) -> None:
 def _start_execution(machine: Machine) -> None:
     book = machine.book
     if book.current == StateType.RESTARTED:
+        sla.schedule_deadlines(machine)
         _resume_restarted(machine)
         return
     if book.current not in (StateType.CREATED, StateType.QUEUED):
         return
+    if book.current == StateType.CREATED:
+        sla.schedule_deadlines(machine)
     concurrency = machine.ctx.flow.concurrency
     if concurrency is not None and machine.ctx.running_executions >= concurrency.limit:
         if concurrency.behavior == "QUEUE":
@@ -185,6 +190,9 @@ def _retry(machine: Machine, run: TaskRun, plan: retries.RetryPlan) -> None:
 
 
 def _timer_fired(machine: Machine, event: TimerFired) -> None:
+    if sla.is_deadline(event):
+        sla.deadline_reached(machine, event)
+        return
     run = machine.book.get(event.task_run_id or "")
     if run is None:
         return
@@ -253,7 +261,7 @@ def _kill(machine: Machine, event: KillRequested) -> None:
     for run in list(book.active()):
         task = machine.task_of(run)
         state = run.state.current
-        children = _child_executions(run)
+        children = interrupts.child_executions(run)
         if state == StateType.RUNNING and children:
             if event.cascade:
                 subflows.extend(children)
@@ -271,16 +279,6 @@ def _kill(machine: Machine, event: KillRequested) -> None:
     if subflows:
         machine.commands.append(KillSubflows(tuple(subflows)))
     machine.mark(None)
-
-
-def _child_executions(run: TaskRun) -> list[str]:
-    """The executions a task run started: a Subflow's ``executionId``, a ForEachItem batch
-    run's ``executionIds`` (ended ones too: killing an ended execution does nothing)."""
-    outputs = run.outputs or {}
-    single = outputs.get("executionId")
-    if isinstance(single, str):
-        return [single]
-    return [i for i in outputs.get("executionIds") or [] if isinstance(i, str)]
 
 
 def _is_flowable(task: object) -> bool:
