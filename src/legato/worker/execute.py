@@ -19,7 +19,7 @@ from legato.model.execution import StateType
 from legato.model.registry import PluginRegistry
 from legato.sdk import Task
 from legato.sdk.run_context import TaskError, TaskWarning
-from legato.worker.group import run_group
+from legato.worker.group import ChildRunner, run_group
 from legato.worker.outputs import task_outputs
 from legato.worker.run_context import WorkerRunContext
 from legato.worker.tasks import load_task, runnable
@@ -42,18 +42,23 @@ def run_attempt(
     ctx: WorkerRunContext,
     registry: PluginRegistry,
     ids: Callable[[], str] = new_id,
+    child_runner: ChildRunner | None = None,
 ) -> AttemptOutcome:
-    """Validate ``definition``, run the task with ``ctx`` and say how it ended."""
+    """Validate ``definition``, run the task with ``ctx`` and say how it ended; the children of
+    a group run with ``child_runner`` (default ``run_child``)."""
+    runner = child_runner or run_child
     try:
-        return _guarded(ctx, lambda: _run(load_task(definition, registry), ctx, ids))
+        return _guarded(ctx, lambda: _run(load_task(definition, registry), ctx, ids, runner))
     finally:
         ctx.close()
 
 
-def _run(task: Task, ctx: WorkerRunContext, ids: Callable[[], str]) -> AttemptOutcome:
+def _run(
+    task: Task, ctx: WorkerRunContext, ids: Callable[[], str], child_runner: ChildRunner
+) -> AttemptOutcome:
     if not getattr(type(task), "dispatch_as_group", False):
         return _run_one(task, ctx)
-    result, outputs = run_group(task, ctx, run_child, ids)
+    result, outputs = run_group(task, ctx, child_runner, ids)
     return AttemptOutcome(
         result.state,
         task_outputs(outputs, ctx.masker),

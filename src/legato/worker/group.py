@@ -27,6 +27,9 @@ from legato.worker.run_context import Attempt, WorkerRunContext
 
 _WORST = (StateType.FAILED, StateType.WARNING, StateType.SUCCESS)
 
+#: runs one child with its own context: (state, outputs, error, retryable)
+ChildRunner = Callable[[Task, WorkerRunContext], tuple[StateType, Any, str | None, bool]]
+
 
 @dataclass
 class GroupResult:
@@ -41,7 +44,7 @@ class GroupResult:
 def run_group(
     group: Task,
     ctx: WorkerRunContext,
-    run_child: Callable[[Task, WorkerRunContext], tuple[StateType, Any, str | None, bool]],
+    run_child: ChildRunner,
     new_id: Callable[[], str],
 ) -> tuple[GroupResult, dict[str, Any] | None]:
     """Run the children of ``group`` with ``run_child``; return the result and the outputs."""

@@ -41,11 +41,11 @@ from legato.runtime.events import TaskRunFinished, TaskRunStarted, to_json
 from legato.sdk.task_settings import DEFAULT_TASK_SETTINGS, TaskSettings
 from legato.store.protocols import FileStorage, KVStore, NewEvent, WorkerJob, WorkerQueue
 from legato.worker.bridge import Bridge, CalledOnLoop
-from legato.worker.execute import AttemptOutcome, describe, run_attempt
+from legato.worker.execute import AttemptOutcome, describe, run_attempt, run_child
 from legato.worker.logs import LEVELS
 from legato.worker.run_context import Attempt, WorkerRunContext, WorkerServices
 from legato.worker.secrets import EnvSecrets
-from legato.worker.task_cache import Offload, WorkerTaskCache
+from legato.worker.task_cache import Offload, WorkerTaskCache, caching_children
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ class Worker:
         #: per task type: whether it runs on the loop (``RunnableTask.runs_inline``)
         self._inline_types: dict[str, bool] = {}
         self._cache = WorkerTaskCache()
+        self._run_child = caching_children(self._cache, run_child)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -330,7 +331,9 @@ class Worker:
         self, dispatch: DispatchTask, running: _Running, pool: ThreadPoolExecutor
     ) -> AttemptOutcome:
         loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(pool, run_attempt, dispatch.task, running.ctx, self.registry)
+        work = loop.run_in_executor(
+            pool, run_attempt, dispatch.task, running.ctx, self.registry, new_id, self._run_child
+        )
         waiters: set[asyncio.Future[Any]] = {work, running.killed}
         done, _ = await asyncio.wait(
             waiters, timeout=dispatch.timeout_seconds, return_when="FIRST_COMPLETED"

@@ -2,8 +2,9 @@
 
 Invariants (Kestra's worker, 0.24+):
 
-* Only a task the worker runs as one runnable task is cached; a worker-side group
-  (WorkingDirectory, ``dispatch_as_group``) is not, and flowables never reach the worker.
+* Only runnable tasks are cached: a job the worker runs, and each child of a worker-side group
+  (WorkingDirectory), whose children run through ``caching_children``; the group itself is not
+  cached, and flowables never reach the worker.
 * The cache key is the SHA-256 of the task's definition (pluginDefaults applied) rendered with
   the task run's variables, ``workingDir`` standing for the text ``workingDir``: a property that
   renders differently (an input, an earlier output, ``now()``) makes another entry. An entry
@@ -24,6 +25,7 @@ Invariants (Kestra's worker, 0.24+):
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
@@ -35,11 +37,12 @@ from legato._kernel.clock import Clock
 from legato.model.execution import StateType
 from legato.model.plugin import PluginKind
 from legato.model.registry import PluginRegistry
-from legato.model.tasks import TaskCache
+from legato.model.tasks import Task, TaskCache
 from legato.store.protocols import FileStorage
 from legato.store.uris import SCHEME, namespace_path, slugify
 from legato.worker.bridge import CalledOnLoop
 from legato.worker.execute import AttemptOutcome, describe
+from legato.worker.group import ChildRunner
 from legato.worker.run_context import WorkerRunContext
 
 CACHE_FILE = "cache.json"
@@ -221,3 +224,23 @@ async def _render_key(
         return cache_key(definition, ctx)
     except CalledOnLoop:
         return await offload(lambda: cache_key(definition, ctx))
+
+
+def caching_children(cache: WorkerTaskCache, run_child: ChildRunner) -> ChildRunner:
+    """``run_child`` behind the cache, for the children of a group (run in a worker thread:
+    the cache is reached on the worker's loop through ``ctx.services.bridge``)."""
+
+    def run(task: Task, ctx: WorkerRunContext) -> tuple[StateType, Any, str | None, bool]:
+        if task.taskCache is None or not task.taskCache.enabled:
+            return run_child(task, ctx)
+        definition = task.model_dump(mode="json", by_alias=True, exclude_none=True)
+        bridge = ctx.services.bridge
+        lookup = bridge.call(cache.lookup(definition, ctx, asyncio.to_thread))
+        hit = lookup.outcome()
+        if hit is not None:
+            return hit.state, hit.outputs, None, True
+        state, outputs, error, retryable = run_child(task, ctx)
+        bridge.call(cache.remember(lookup, AttemptOutcome(state, outputs), ctx))
+        return state, outputs, error, retryable
+
+    return run

@@ -278,7 +278,7 @@ def test_a_failed_upload_logs_an_error_and_keeps_the_result(tmp_path: Path) -> N
     assert "uploading the cache entry for task 't'" in error and "disk full" in error
 
 
-def test_a_working_directory_is_not_cached(tmp_path: Path) -> None:
+def test_a_working_directory_itself_is_not_cached(tmp_path: Path) -> None:
     world = CacheWorld(tmp_path)
     group = {
         "id": "t",
@@ -289,6 +289,29 @@ def test_a_working_directory_is_not_cached(tmp_path: Path) -> None:
     world.run(group)
     world.run(group)
     assert RUNS == ["c", "c"] and world.cache_files() == []
+
+
+def test_a_cached_child_of_a_working_directory_reuses_its_outputs(tmp_path: Path) -> None:
+    world = CacheWorld(tmp_path)
+    group = {
+        "id": "wd",
+        "type": WorkingDirectory.plugin_type,
+        "tasks": [
+            {"id": "t", "type": "test.Counted", "label": "c", "taskCache": CACHED},
+            {"id": "after", "type": "test.Counted", "label": "{{ outputs.t.count }}"},
+        ],
+    }
+    first, _ = world.run(group)
+    second, logs = world.run(group)
+    assert RUNS == ["c", "1", "1"]
+    assert second.state == StateType.SUCCESS
+    [cached, after] = second.children
+    assert (cached["state"]["current"], cached["outputs"]) == (
+        "SUCCESS",
+        {"count": 1, "label": "c"},
+    )
+    assert after["outputs"] == {"count": 3, "label": "1"}
+    assert HIT in messages(logs) and len(world.cache_files()) == 1
 
 
 def test_the_key_sees_working_dir_as_a_fixed_text(tmp_path: Path) -> None:
