@@ -107,7 +107,8 @@ class LocalHandoff:
 
 
 class HandoffQueue(DelegatingWorkerQueue):
-    """A ``WorkerQueue`` whose ``claim`` serves handed-off jobs before the store's."""
+    """A ``WorkerQueue`` whose ``claim`` serves handed-off jobs; only a claim finding the inbox
+    empty asks the store (jobs of other processes, or those there was no room for)."""
 
     def __init__(self, inner: WorkerQueue, handoff: LocalHandoff) -> None:
         super().__init__(inner)
@@ -117,11 +118,14 @@ class HandoffQueue(DelegatingWorkerQueue):
         self, worker_id: str, limit: int, now: datetime | None = None
     ) -> list[WorkerJob]:
         jobs = self.handoff.take(limit) if worker_id == self.handoff.worker_id else []
-        if len(jobs) < limit:
-            more = await self.inner.claim(worker_id, limit - len(jobs), now)
-            self.handoff.claimed(more)
-            jobs.extend(more)
-        return jobs
+        if jobs:
+            # the store is asked only once the inbox is empty: in one process every job goes
+            # through the inbox while the worker has room, so a store claim (a transaction on
+            # PostgreSQL) per task would find nothing
+            return jobs
+        more = await self.inner.claim(worker_id, limit, now)
+        self.handoff.claimed(more)
+        return more
 
     async def finish(
         self,
