@@ -304,6 +304,10 @@ def test_a_cached_child_of_a_working_directory_reuses_its_outputs(tmp_path: Path
     first, _ = world.run(group)
     second, logs = world.run(group)
     assert RUNS == ["c", "1", "1"]
+    assert [child["outputs"] for child in first.children] == [
+        {"count": 1, "label": "c"},
+        {"count": 2, "label": "1"},
+    ]
     assert second.state == StateType.SUCCESS
     [cached, after] = second.children
     assert (cached["state"]["current"], cached["outputs"]) == (
