@@ -148,8 +148,9 @@ class WorkerTaskCache:
         self, definition: Mapping[str, Any], ctx: WorkerRunContext, offload: Offload
     ) -> CacheLookup:
         """Find the attempt's entry; logs in ``ctx`` what Kestra logs (see the module)."""
-        registry = ctx.services.registry
-        if "taskCache" not in definition or self._is_group(definition.get("type"), registry):
+        if "taskCache" not in definition:
+            return NOT_CACHED
+        if self._is_group(definition.get("type"), ctx.services.registry):
             return NOT_CACHED
         task_id = str(definition.get("id", ""))
         try:
