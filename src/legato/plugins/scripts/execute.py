@@ -11,7 +11,10 @@ its other keys go under the task's own ``env``. With ``execution_context`` the c
 written (``context_file``) and removed once the commands are done. A ``script`` without
 ``beforeCommands`` under the default ``/bin/sh -c`` runs without that shell (``without_shell``):
 the same program, arguments, directory and environment (``PWD`` set as the shell would), one
-process fewer.
+process fewer. A task asking for Docker runs in a container when one can run
+(``docker_select.container_launcher``): the language's ``extra_env`` (host paths) is then left
+out, the script always runs through the interpreter, and the worker's Python (a host path) is
+the image's ``python``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from legato.plugins.scripts.context_file import CONTEXT_ENV, write_execution_context
-from legato.plugins.scripts.fallback import PROCESS_RUNNER, warn_process_fallback
+from legato.plugins.scripts.docker_select import container_launcher
+from legato.plugins.scripts.fallback import PROCESS_RUNNER
 from legato.plugins.scripts.files import input_file_map, localize_uris
 from legato.plugins.scripts.namespace import copy_namespace_files
 from legato.plugins.scripts.runner import (
@@ -72,8 +76,11 @@ def run_script_task(
     execution_context: bool = False,
 ) -> dict[str, Any]:
     """Run ``task`` (its ``script`` or its ``commands``) and return its outputs."""
-    if _wants_docker(task):
-        warn_process_fallback(ctx, ctx.render_string(task.containerImage) or None)
+    launcher = container_launcher(task, ctx) if _wants_docker(task) else None
+    if launcher is not None:
+        extra_env = None
+        if script_command == shlex.quote(python_executable()):
+            script_command = "python"
     working, output = directories(ctx)
     extra = path_variables(working, output)
     prepare(ctx, input_file_map(ctx, task.inputFiles), working)
@@ -95,8 +102,9 @@ def run_script_task(
         output_globs=_list(ctx, task.outputFiles, extra),
         fail_fast=ctx.render_as(task.failFast, bool),
         warning_on_stderr=False,  # Kestra ≥ 0.23: stderr never makes the task WARNING
+        launcher=launcher,
     )
-    if script is not None and not before:
+    if script is not None and not before and launcher is None:
         job.argv = without_shell(job.interpreter, lines[-1], job.env)
     if execution_context:
         context = write_execution_context(ctx, working)

@@ -2,11 +2,12 @@
 
 A task asks for Docker when its ``taskRunner`` is the Docker runner or is unset (Kestra's
 default), when the legacy ``runner`` is ``DOCKER``, or when it names a ``containerImage`` without
-an explicit Process runner. Legato does not run containers yet. With the ``process`` fallback
-(``legato.tasks.docker-fallback``, the default) such a task runs as a local process and logs ONE
-warning naming the image; with ``fail`` it fails, without retry, saying so and how to switch.
-Both say whether a Docker engine answered (``docker info``, asked once per process, the answer
-cached). The setting comes from the RunContext (``sdk.task_settings``), never from the config.
+an explicit Process runner. It runs in a container (``docker_select``) unless that cannot be:
+no Docker engine answers (``docker info``, asked once per process, the answer cached), its image
+cannot be had, or the task type runs on the host only (legacy tasks). Then, with the ``process``
+fallback (``legato.tasks.docker-fallback``, the default) it runs as a local process and logs ONE
+warning naming the image and the reason; with ``fail`` it fails, without retry, saying so and
+how to switch. The setting comes from the RunContext (``sdk.task_settings``), never from the config.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def docker_available() -> bool:
     return done.returncode == 0
 
 
-def warn_process_fallback(ctx: RunContext, image: str | None) -> None:
+def warn_process_fallback(ctx: RunContext, image: str | None, reason: str | None = None) -> None:
     """Apply the configured Docker fallback to a task that asked for Docker: log the one
-    warning and return (``process``), or raise a non-retryable ``TaskError`` (``fail``)."""
-    why = (
-        "Legato does not run containers yet"
+    warning and return (``process``), or raise a non-retryable ``TaskError`` (``fail``).
+    ``reason`` says why no container runs (by default: no engine, or a host-only task type)."""
+    why = reason or (
+        "this task type runs its commands on the worker's host only"
         if docker_available()
         else "no Docker engine answered 'docker info'"
     )

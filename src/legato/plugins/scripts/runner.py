@@ -17,27 +17,34 @@ Invariants:
   before output files are collected.
 * Outputs: ``exitCode``, ``vars``, ``outputFiles`` (when any), ``stdOutLineCount``,
   ``stdErrLineCount``.
+* A job with a ``launcher`` (a container runner) hands it the argv, the working directory and
+  the task's own environment (no worker variables); the launcher streams lines the same way.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from legato.plugins.scripts.files import collect_output_files, write_input_files
-from legato.plugins.scripts.process import run_process
+from legato.plugins.scripts.process import LineHandler, ProcessResult, run_process
 from legato.plugins.scripts.protocol import apply_message, parse_message
 from legato.sdk.run_context import RunContext, TaskError, TaskWarning
 
-__all__ = ["STDERR_TAIL", "ScriptJob", "join_commands", "run_commands"]
+__all__ = ["STDERR_TAIL", "Launcher", "ScriptJob", "join_commands", "run_commands"]
 
 #: how many trailing stderr lines a failure message quotes
 STDERR_TAIL = 10
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash"})
+
+#: runs a job elsewhere (a container): (argv, working dir, task env, on_line, is_killed)
+Launcher = Callable[
+    [Sequence[str], Path, Mapping[str, str], LineHandler, Callable[[], bool]], ProcessResult
+]
 
 
 @dataclass
@@ -53,6 +60,8 @@ class ScriptJob:
     private_files: list[Path] = field(default_factory=list)
     #: run this argv instead of ``interpreter + [joined lines]`` (a script without its shell)
     argv: list[str] | None = None
+    #: where the job runs instead of a local process (the Docker task runner)
+    launcher: Launcher | None = None
 
 
 @dataclass
@@ -107,20 +116,24 @@ def prepare(ctx: RunContext, input_files: Mapping[str, str], working: Path) -> N
 
 def run_commands(ctx: RunContext, job: ScriptJob, working: Path, output: Path) -> dict[str, Any]:
     """Run ``job`` in ``working``; return the task outputs (or raise ``TaskError``)."""
-    env = {**os.environ, **job.env, "WORKING_DIR": str(working), "OUTPUT_DIR": str(output)}
+    task_env = {**job.env, "WORKING_DIR": str(working), "OUTPUT_DIR": str(output)}
+    env = {**os.environ, **task_env}
     if job.argv is None:
         argv = [*job.interpreter, join_commands(job.interpreter, job.lines, job.fail_fast)]
     else:
         argv, env["PWD"] = job.argv, str(working)
     streams = _Streams(ctx)
     try:
-        result = run_process(
-            argv,
-            cwd=working,
-            env=env,
-            on_line=streams.on_line,
-            is_killed=ctx.is_killed,
-        )
+        if job.launcher is not None:
+            result = job.launcher(argv, working, task_env, streams.on_line, ctx.is_killed)
+        else:
+            result = run_process(
+                argv,
+                cwd=working,
+                env=env,
+                on_line=streams.on_line,
+                is_killed=ctx.is_killed,
+            )
     finally:
         for path in job.private_files:
             path.unlink(missing_ok=True)

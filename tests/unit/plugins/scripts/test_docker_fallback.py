@@ -61,10 +61,15 @@ def test_fail_fallback_fails_without_retry_and_says_how_to_switch() -> None:
     assert ctx.logger.warnings == []
 
 
-def test_with_a_docker_engine_the_reason_is_that_legato_runs_no_containers(
+def test_with_a_docker_engine_the_reason_is_the_given_one_or_a_host_only_task(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fallback, "docker_available", lambda: True)
     ctx = Context()
     apply(ctx)
-    assert "but Legato does not run containers yet:" in ctx.logger.warnings[0]
+    assert (
+        "but this task type runs its commands on the worker's host only:"
+        in (ctx.logger.warnings[0])
+    )
+    fallback.warn_process_fallback(cast(RunContext, ctx), "x", "image 'x' could not be pulled")
+    assert "with image 'x', but image 'x' could not be pulled:" in ctx.logger.warnings[1]
