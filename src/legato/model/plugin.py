@@ -47,6 +47,7 @@ class Plugin(BaseModel):
         arbitrary_types_allowed=False,
         frozen=False,
         coerce_numbers_to_str=True,
+        defer_build=True,
     )
 
     kind: ClassVar[PluginKind]
