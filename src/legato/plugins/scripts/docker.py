@@ -1,9 +1,10 @@
 """The Docker task runner, ``io.kestra.plugin.scripts.runner.docker.Docker``.
 
 Kestra's default task runner for script tasks: runs the commands in a container of the task's
-``containerImage``. Declared here for validation; the image is pulled per ``pullPolicy``
-(``IF_NOT_PRESENT`` by default since Kestra 0.23) and local files reach the container through
-a volume copy (``fileHandlingStrategy: VOLUME``) or a bind mount (``MOUNT``).
+``containerImage``. This module declares its properties (names and defaults are Kestra's;
+``pullPolicy`` is ``IF_NOT_PRESENT`` by default since Kestra 0.23); ``docker_select`` and
+``docker_run`` run it, local files reaching the container through a volume copy
+(``fileHandlingStrategy: VOLUME``) or a bind mount (``MOUNT``).
 
 ``…docker.DockerTaskRunner`` was the type string of the beta task runner (Kestra 0.16) that this
 one replaced; flows still using it are accepted through a legacy alias (with a warning).

@@ -7,6 +7,7 @@ session with ``docker import`` — nothing is pulled from a registry.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import io
 import shutil
@@ -28,7 +29,7 @@ from legato.plugins.core import runner
 from legato.plugins.scripts import PLUGINS
 from legato.plugins.scripts.docker_image import forget_failed_pulls
 from legato.plugins.scripts.docker_run import LABEL
-from legato.plugins.scripts.docker_spec import readable_bytes
+from legato.plugins.scripts.docker_spec import DOCKER_HUB, container_spec, readable_bytes
 from legato.sdk import AnyTask, Task
 from legato.sdk.run_context import TaskError
 from legato.sdk.task_settings import TaskSettings
@@ -340,3 +341,52 @@ def test_sizes_are_readable_bytes_and_a_bad_one_names_the_property(
     )
     with pytest.raises(TaskError, match=r"'memory\.memory' is 'lots', not a size"):
         task.run(ctx)
+
+
+def test_entry_point_items_run_before_the_command_and_unsupported_ones_warn(
+    tmp_path: Path, image: str
+) -> None:
+    _, ctx = run(
+        tmp_path,
+        {
+            "containerImage": image,
+            "taskRunner": {"type": DOCKER, "entryPoint": ["env", "MARK=set"], "resume": False},
+            "commands": ["echo mark=$MARK"],
+        },
+    )
+    assert lines(ctx, "INFO") == ["mark=set"]
+    assert lines(ctx, "WARN") == [
+        "The Docker task runner ignores resume: Legato does not support them yet (remove "
+        "them, or use another runner)"
+    ]
+
+
+def test_credentials_become_a_docker_config_for_the_image_registry(tmp_path: Path) -> None:
+    task, ctx = make(
+        tmp_path,
+        {
+            "containerImage": "registry.example.com:5000/team/tool:1",
+            "taskRunner": {
+                "type": DOCKER,
+                "credentials": {"username": "me", "password": "{{ 'p' ~ 'w' }}"},
+                "config": '{"credsStore": "none"}',
+            },
+            "commands": ["true"],
+        },
+    )
+    spec = container_spec(task, ctx)
+    assert spec.registry_config == {
+        "credsStore": "none",
+        "auths": {"registry.example.com:5000": {"auth": base64.b64encode(b"me:pw").decode()}},
+    }
+    task, ctx = make(
+        tmp_path / "hub",
+        {
+            "containerImage": "python:3.13-slim",
+            "taskRunner": {"type": DOCKER, "credentials": {"registryToken": "tok"}},
+            "commands": ["true"],
+        },
+    )
+    assert container_spec(task, ctx).registry_config == {
+        "auths": {DOCKER_HUB: {"registrytoken": "tok"}}
+    }
