@@ -13,51 +13,46 @@ from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.sdk.run_context import TaskError
 
 
-def kill_soon(ctx: Any, delay: float = 0.5) -> None:
-    threading.Timer(delay, ctx.kill).start()
+def killed_run_fails(ctx: Any, definition: dict[str, Any], message: str) -> float:
+    """Run ``definition`` and kill the task run half a second in: the run must fail with
+    ``message`` (a regex). Returns the seconds the run took."""
+    threading.Timer(0.5, ctx.kill).start()
+    started = time.monotonic()
+    with pytest.raises(TaskError, match=message):
+        run_task(ctx, definition)
+    return time.monotonic() - started
 
 
 def test_a_killed_postgres_statement_is_cancelled(ctx: Any, pg_url: str) -> None:
-    kill_soon(ctx)
-    started = time.monotonic()
-    with pytest.raises(TaskError, match="canceling statement due to user request"):
-        run_task(
-            ctx,
-            {
-                "type": "io.kestra.plugin.jdbc.postgresql.Query",
-                "url": pg_url,
-                "username": PG_USER,
-                "sql": "select pg_sleep(30)",
-            },
-        )
-    assert time.monotonic() - started < 10
+    definition = {
+        "type": "io.kestra.plugin.jdbc.postgresql.Query",
+        "url": pg_url,
+        "username": PG_USER,
+        "sql": "select pg_sleep(30)",
+    }
+    assert killed_run_fails(ctx, definition, "canceling statement due to user request") < 10
 
 
 def test_a_killed_duckdb_statement_is_interrupted(ctx: Any) -> None:
-    kill_soon(ctx)
-    started = time.monotonic()
-    with pytest.raises(TaskError, match="DuckDB rejected the statement: INTERRUPT Error"):
-        run_task(
-            ctx,
-            {
-                "type": "io.kestra.plugin.jdbc.duckdb.Query",
-                "url": "jdbc:duckdb::memory:",
-                "sql": "select count(*) from range(100000000000) a",
-            },
-        )
-    assert time.monotonic() - started < 10
+    definition = {
+        "type": "io.kestra.plugin.jdbc.duckdb.Query",
+        "url": "jdbc:duckdb::memory:",
+        "sql": "select count(*) from range(100000000000) a",
+    }
+    interrupted = "DuckDB rejected the statement: INTERRUPT Error"
+    assert killed_run_fails(ctx, definition, interrupted) < 10
 
 
 def test_a_killed_sqlite_statement_is_interrupted(ctx: Any) -> None:
-    kill_soon(ctx)
     endless = (
         "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r"
     )
-    with pytest.raises(TaskError, match="SQLite rejected the statement: interrupted"):
-        run_task(
-            ctx, {"type": "io.kestra.plugin.jdbc.sqlite.Query", "url": "jdbc:sqlite::memory:",
-                  "sql": endless},
-        )  # fmt: skip
+    definition = {
+        "type": "io.kestra.plugin.jdbc.sqlite.Query",
+        "url": "jdbc:sqlite::memory:",
+        "sql": endless,
+    }
+    killed_run_fails(ctx, definition, "SQLite rejected the statement: interrupted")
 
 
 def test_cancel_is_not_called_after_the_block(ctx: Any) -> None:

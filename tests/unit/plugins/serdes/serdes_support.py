@@ -1,47 +1,23 @@
-"""Helpers for the serdes tests: run a task on the core tests' fake ``RunContext`` and move
-files in and out of its in-memory internal storage."""
+"""Helpers for the serdes tests: run a serdes task on the shared fake ``RunContext``
+(``plugin_support``) and move files in and out of its in-memory internal storage."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
+from plugin_support import load_task
 
-from legato.model.plugin import ParseContext
 from legato.model.registry import PluginRegistry
 from legato.plugins.serdes import PLUGINS
-from legato.sdk import AnyTask, Task
 from legato.sdk.ion_files import iter_ion_values, write_ion_file
 
 REGISTRY = PluginRegistry(PLUGINS)
-_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
 PREFIX = "io.kestra.plugin.serdes."
-
-
-def _run_support() -> Any:
-    if "run_support" in sys.modules:
-        return sys.modules["run_support"]
-    path = Path(__file__).parents[1] / "core" / "run_support.py"
-    spec = importlib.util.spec_from_file_location("run_support", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["run_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def context(tmp_path: Path) -> Any:
-    """A fresh fake ``RunContext`` over ``tmp_path``."""
-    return _run_support().FakeRunContext(tmp_path)
 
 
 def load(definition: dict[str, Any]) -> Any:
     """Validate a task definition (``type`` relative to the serdes package)."""
-    raw = {"id": "t", **definition, "type": PREFIX + definition["type"]}
-    return _TASK.validate_python(raw, context=ParseContext(REGISTRY))
+    return load_task(REGISTRY, {**definition, "type": PREFIX + definition["type"]})
 
 
 def run(ctx: Any, type_name: str, **props: Any) -> dict[str, Any]:

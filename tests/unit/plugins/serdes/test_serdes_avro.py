@@ -6,19 +6,13 @@ import io
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import fastavro
 import pytest
-from serdes_support import context, ion_of, load, put_ion, run
+from serdes_support import ion_of, load, put_ion, run
 
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def to_avro(ctx: Any, rows: list[Any], **props: Any) -> tuple[str, list[Any], Any]:

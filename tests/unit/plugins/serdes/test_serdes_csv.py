@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from serdes_support import context, ion_of, load, put_ion, put_text, run, text_of
+from serdes_support import ion_of, load, put_ion, put_text, run, text_of
 
 from legato.expressions.filters.dateformats import formatter
 from legato.plugins.serdes.text_values import (
@@ -18,11 +17,6 @@ from legato.plugins.serdes.text_values import (
     text_formats,
 )
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def csv_to_ion(ctx: Any, text: str, **props: Any) -> list[Any]:

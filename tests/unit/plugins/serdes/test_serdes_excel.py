@@ -5,19 +5,13 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from serdes_support import context, ion_of, put_ion, put_text, run
+from serdes_support import ion_of, put_ion, put_text, run
 
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def workbook_of(ctx: Any, uri: str) -> Any:

@@ -6,19 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from serdes_support import context, ion_of, load, put_ion, put_text, run, text_of
+from serdes_support import ion_of, load, put_ion, put_text, run, text_of
 
 from legato.plugins.serdes import json_tasks
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def json_to_ion(ctx: Any, text: str, **props: Any) -> list[Any]:

@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from serdes_support import context, ion_of, load, put_ion, put_text, run
+from serdes_support import ion_of, load, put_ion, put_text, run
 
 from legato.plugins.serdes import parquet_tasks
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def to_parquet(ctx: Any, rows: list[Any], **props: Any) -> pq.ParquetFile:

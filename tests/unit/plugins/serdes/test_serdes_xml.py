@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from serdes_support import context, ion_of, load, put_ion, put_text, run, text_of
+from serdes_support import ion_of, load, put_ion, put_text, run, text_of
 
 from legato.plugins.serdes import xml_tasks
 from legato.sdk.run_context import TaskError
@@ -30,11 +29,6 @@ CATALOG = """<?xml version="1.0" encoding="UTF-8"?>
   </book>
 </catalog>
 """
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def xml_to_ion(ctx: Any, text: str, **props: Any) -> list[Any]:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from serdes_support import context, ion_of, put_ion, put_text, run, text_of
+from serdes_support import ion_of, put_ion, put_text, run, text_of
 
 from legato.sdk.run_context import TaskError
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Any:
-    return context(tmp_path)
 
 
 def yaml_to_ion(ctx: Any, text: str) -> list[Any]:
