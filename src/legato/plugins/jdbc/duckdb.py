@@ -6,7 +6,8 @@ name), ``outputFiles`` (a list of *keys*: each becomes a file ``{{ outputFiles.k
 after the run), ``databaseUri`` (a ``kestra://`` DuckDB file to open) and ``outputDbFile``
 (=false, upload the database file); ``duckdb_workspace.py`` handles these files. Statements run
 with ``statements.py`` on a ``DuckDbSession`` whose ``file_search_path`` is the working
-directory (relative file names in SQL resolve there).
+directory (relative file names in SQL resolve there); duckdb itself is imported when a task
+runs, never with this declaration module.
 ``communityExtensions`` is accepted; extensions are not downloaded.
 """
 
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import closing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn
 from legato.plugins.jdbc.base import JdbcTrigger, QueriesTask, QueryTask
-from legato.plugins.jdbc.duckdb_session import DuckDbSession
 from legato.plugins.jdbc.duckdb_workspace import finish_workspace, prepare_workspace
 from legato.plugins.jdbc.statements import Settings, render_settings, run_queries, run_query
 from legato.plugins.jdbc.urls import DuckDbUrl
@@ -29,7 +29,10 @@ from legato.sdk import plugin
 from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import InputFiles
 
-Runner = Callable[[Settings, DuckDbSession, str], dict[str, Any]]
+if TYPE_CHECKING:  # duckdb loads when a task runs, not with the plugin registry
+    from legato.plugins.jdbc.duckdb_session import DuckDbSession
+
+    Runner = Callable[[Settings, DuckDbSession, str], dict[str, Any]]
 
 
 class DuckDbConnection(BaseModel):
@@ -81,6 +84,8 @@ class Trigger(DuckDbConnection, JdbcTrigger):
 
 def _run_in_workspace(ctx: RunContext, task: Query | Queries, runner: Runner) -> dict[str, Any]:
     """Prepare the files, run ``runner`` on a session, upload the output files."""
+    from legato.plugins.jdbc.duckdb_session import DuckDbSession  # duckdb: at run
+
     workspace = prepare_workspace(
         ctx,
         ctx.render_string(task.url),

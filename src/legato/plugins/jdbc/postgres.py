@@ -9,25 +9,27 @@ options must be exactly one character.
 Query and Queries run on one connection per task run (``postgres_connect``; ``timeZoneId`` is
 the session time zone) with the shared statement semantics of ``statements.py``.
 ``connectionPooling``/``connectionPoolSize`` are accepted and have no effect: a task run holds a
-single connection.
+single connection. psycopg (``postgres_connect``, ``postgres_session``) is imported when a task
+runs, never with this declaration module.
 """
 
 from __future__ import annotations
 
 from contextlib import closing
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn
 from legato.plugins.jdbc.base import JdbcTrigger, QueriesTask, QueryTask
-from legato.plugins.jdbc.postgres_connect import connect_postgres
-from legato.plugins.jdbc.postgres_session import PostgresSession
 from legato.plugins.jdbc.statements import Settings, render_settings, run_queries, run_query
 from legato.plugins.jdbc.urls import PostgresUrl
 from legato.sdk import plugin
 from legato.sdk.run_context import RunContext
+
+if TYPE_CHECKING:  # psycopg loads when a task runs, not with the plugin registry
+    from legato.plugins.jdbc.postgres_session import PostgresSession
 
 SslMode = Literal["DISABLE", "ALLOW", "PREFER", "REQUIRE", "VERIFY_CA", "VERIFY_FULL"]
 
@@ -54,6 +56,9 @@ class PooledPostgresConnection(PostgresConnection):
 
 
 def _session(ctx: RunContext, task: PostgresConnection, settings: Settings) -> PostgresSession:
+    from legato.plugins.jdbc.postgres_connect import connect_postgres  # psycopg: at run
+    from legato.plugins.jdbc.postgres_session import PostgresSession
+
     return PostgresSession(connect_postgres(ctx, task, time_zone=settings.time_zone))
 
 

@@ -17,6 +17,8 @@ Invariants:
   cancelled (``cancelled_on_kill``).
 * ``socketTimeout`` is accepted but not applied (libpq has no read timeout); setting it logs a
   warning.
+* psycopg (``postgres_connect``, ``copy_stream``) is imported when a task runs, never with this
+  declaration module.
 """
 
 from __future__ import annotations
@@ -25,18 +27,22 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field
 
 from legato.model.plugin import Plugin
 from legato.model.property import Dyn, is_expression
-from legato.plugins.jdbc import copy_statement, copy_stream
+from legato.plugins.jdbc import copy_statement
 from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.plugins.jdbc.postgres import PostgresConnection
-from legato.plugins.jdbc.postgres_connect import connect_postgres
 from legato.sdk import RunnableTask, plugin
 from legato.sdk.run_context import RunContext, TaskError
+
+if TYPE_CHECKING:  # psycopg loads when a task runs, not with the plugin registry
+    from legato.plugins.jdbc.copy_stream import Connection
+
+    Transfer = Callable[[Connection, str, Path, Callable[[], bool]], int]
 
 CopyFormat = Literal["TEXT", "CSV", "BINARY"]
 
@@ -51,7 +57,6 @@ def _one_character(value: Any) -> Any:
 
 Char = Annotated[str, BeforeValidator(_one_character), Field(min_length=1, max_length=1)]
 T = TypeVar("T")
-Transfer = Callable[[copy_stream.Connection, str, Path, Callable[[], bool]], int]
 
 EXTENSIONS = {"TEXT": ".txt", "CSV": ".csv", "BINARY": ".bin"}
 
@@ -110,6 +115,8 @@ class Copy(PostgresConnection, RunnableTask):
     def run_copy(self, ctx: RunContext, statement: str, transfer: Transfer, path: Path) -> int:
         """Run ``statement`` with ``transfer`` over ``path`` in one committed transaction (the
         connection's context commits on success, rolls back on error); the row count."""
+        from legato.plugins.jdbc.postgres_connect import connect_postgres  # psycopg: at run
+
         if self.socketTimeout is not None:
             ctx.logger.warn("socketTimeout is not applied: libpq has no socket read timeout")
         ctx.logger.debug(f"Starting query: {statement}")
@@ -129,12 +136,14 @@ class CopyIn(Copy):
     from_: Dyn[str] = Field(alias="from")
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
+        from legato.plugins.jdbc.copy_stream import copy_in  # psycopg: at run
+
         source = self.table_source(ctx, "CopyIn")
         statement = copy_statement.copy_statement(
             source, copy_statement.FROM_STDIN, self.copy_options(ctx)
         )
         local = ctx.storage.open_local(ctx.render_string(self.from_))
-        rows = self.run_copy(ctx, statement, copy_stream.copy_in, local)
+        rows = self.run_copy(ctx, statement, copy_in, local)
         return {"rowCount": rows}
 
 
@@ -148,6 +157,8 @@ class CopyOut(Copy):
     sql: Dyn[str] | None = None
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
+        from legato.plugins.jdbc.copy_stream import copy_out  # psycopg: at run
+
         query = _optional(ctx, self.sql, str)
         if query is not None and query.strip():
             source = copy_statement.query_source(query)
@@ -158,7 +169,7 @@ class CopyOut(Copy):
         handle, name = tempfile.mkstemp(suffix=EXTENSIONS[options.format], dir=ctx.working_dir())
         os.close(handle)
         target = Path(name)
-        rows = self.run_copy(ctx, statement, copy_stream.copy_out, target)
+        rows = self.run_copy(ctx, statement, copy_out, target)
         return {"uri": ctx.storage.put_file(target), "rowCount": rows}
 
 

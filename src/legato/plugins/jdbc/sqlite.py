@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import closing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -18,13 +18,15 @@ from legato.model.plugin import Plugin
 from legato.model.property import Dyn
 from legato.plugins.jdbc.base import JdbcTrigger, QueriesTask, QueryTask
 from legato.plugins.jdbc.sqlite_database import database_path, place_sqlite_file, upload_database
-from legato.plugins.jdbc.sqlite_session import SqliteSession
 from legato.plugins.jdbc.statements import Settings, render_settings, run_queries, run_query
 from legato.plugins.jdbc.urls import SqliteUrl
 from legato.sdk import plugin
 from legato.sdk.run_context import RunContext
 
-Runner = Callable[[Settings, SqliteSession, str], dict[str, Any]]
+if TYPE_CHECKING:  # sqlite3 loads when a task runs, as the other JDBC drivers do
+    from legato.plugins.jdbc.sqlite_session import SqliteSession
+
+    Runner = Callable[[Settings, SqliteSession, str], dict[str, Any]]
 
 
 class SqliteConnection(BaseModel):
@@ -68,6 +70,8 @@ class Trigger(SqliteConnection, JdbcTrigger):
 
 def _run_on_database(ctx: RunContext, task: Query | Queries, runner: Runner) -> dict[str, Any]:
     """Place the database, run ``runner`` on a session, upload the database if asked."""
+    from legato.plugins.jdbc.sqlite_session import SqliteSession  # sqlite3: at run
+
     database = database_path(ctx, ctx.render_string(task.url))
     if task.sqliteFile is not None:
         place_sqlite_file(ctx, database, ctx.render_string(task.sqliteFile))
