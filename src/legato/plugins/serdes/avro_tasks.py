@@ -6,6 +6,7 @@ with fastavro.
 * AvroToIon streams the records of an Avro file to Ion rows: logical types become Python
   values (decimal → Decimal, date, time, timestamps), UUIDs and enums strings, fixed bytes. A
   file that cannot be read follows ``onBadLines`` (WARN/SKIP keep the records read so far).
+* fastavro is imported when a task runs, never with this declaration module.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
-
-import fastavro
-from fastavro.types import AvroMessage
+from typing import TYPE_CHECKING, Any
 
 from legato.model.property import Dyn
 from legato.plugins.serdes.avro_converter import AvroConverterTask
@@ -37,6 +35,9 @@ from legato.sdk import plugin
 from legato.sdk.ion_files import IonRowWriter
 from legato.sdk.run_context import RunContext, TaskError
 
+if TYPE_CHECKING:  # fastavro loads when a task runs, not with the plugin registry
+    from fastavro.types import AvroMessage
+
 
 @plugin(
     "io.kestra.plugin.serdes.avro.IonToAvro",
@@ -48,6 +49,8 @@ class IonToAvro(AvroConverterTask):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Output ``uri``: the ``.avro`` file; metric ``records``."""
+        import fastavro  # at run, not with the plugin registry
+
         source = open_source(ctx, self)
         fitted = self.fitted_rows(ctx, source)
         try:
@@ -96,6 +99,8 @@ class AvroToIon(ConvertTask):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Output ``uri``: the ``.ion`` file; metric ``records``. A corrupt block follows
         ``onBadLines``: ERROR fails, WARN and SKIP keep the records read before it."""
+        import fastavro  # at run, not with the plugin registry
+
         source = open_source(ctx, self)
         policy = choice(ctx, self.onBadLines, "onBadLines", BAD_LINE_POLICIES)
         target = output_file(ctx, ".ion")
