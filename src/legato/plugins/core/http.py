@@ -6,7 +6,8 @@ it as a free string, we refuse anything but a verb to catch typos early); ``cont
 defaults to ``application/json``; ``options``
 (timeouts, auth, proxy, redirects, allowed codes…) is kept as a free map because its keys grew
 across Kestra releases; the deprecated top-level ``sslOptions`` and ``allowFailed`` are
-accepted. Legacy types are ``io.kestra.plugin.fs.http.*``.
+accepted. Legacy types are ``io.kestra.plugin.fs.http.*``. httpx (``http_exchange``) is imported
+when a task runs, never with this declaration module.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ import json
 import os
 import tempfile
 from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote_plus, unquote, urlsplit
 
-import httpx
 from pydantic import ValidationInfo, model_validator
 
 from legato.model.property import Duration, Dyn
-from legato.plugins.core import http_exchange, http_options
+from legato.plugins.core import http_options
 from legato.plugins.core.values import note_deprecated_properties
 from legato.sdk import PollingTrigger, RunnableTask, plugin
 from legato.sdk.run_context import RunContext, TaskError
+
+if TYPE_CHECKING:  # httpx (http_exchange) loads when a request is sent, not with the registry
+    import httpx
+
+    from legato.plugins.core.http_exchange import RequestSpec
 
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
 
@@ -53,8 +58,10 @@ class _Request(RunnableTask):
             {"allowFailed": "use 'options.allowFailed'", "sslOptions": "use 'options.ssl'"},
         )
 
-    def _spec(self, ctx: RunContext) -> http_exchange.RequestSpec:
-        return http_exchange.RequestSpec(
+    def _spec(self, ctx: RunContext) -> RequestSpec:
+        from legato.plugins.core.http_exchange import RequestSpec  # httpx: at run
+
+        return RequestSpec(
             uri=ctx.render_string(self.uri),
             method=ctx.render_string(self.method).upper(),
             body=ctx.render(self.body),
@@ -75,12 +82,12 @@ class _Request(RunnableTask):
             raise TaskError(f"Invalid HTTP options: {error}", retryable=False) from None
 
     def _exchange(self, ctx: RunContext, handle: Any) -> Any:
+        from legato.plugins.core.http_exchange import exchange  # httpx: at run
+
         def open_file(uri: str) -> str:
             return str(ctx.storage.open_local(uri))
 
-        return http_exchange.exchange(
-            self._spec(ctx), self._options(ctx), open_file, handle, ctx.logger.log
-        )
+        return exchange(self._spec(ctx), self._options(ctx), open_file, handle, ctx.logger.log)
 
 
 @plugin(
@@ -95,6 +102,8 @@ class Request(_Request):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Send the request; output ``uri``, ``code``, ``headers`` and ``body`` (text)."""
+        from legato.plugins.core.http_exchange import response_headers  # httpx: at run
+
         spec = self._spec(ctx)
         log_body = "RESPONSE_BODY" in self._options(ctx).logs
 
@@ -105,7 +114,7 @@ class Request(_Request):
             return {
                 "uri": spec.uri.replace(" ", "%20"),
                 "code": response.status_code,
-                "headers": http_exchange.response_headers(response),
+                "headers": response_headers(response),
                 "body": body,
             }
 
@@ -143,6 +152,8 @@ class Download(_Request):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """Stream the response body to a file; output ``uri``, ``code``, ``length``,
         ``headers``."""
+        from legato.plugins.core.http_exchange import response_headers  # httpx: at run
+
         source = ctx.render_string(self.uri)
         handle, path = tempfile.mkstemp(suffix=_extension(source), dir=ctx.working_dir())
         os.close(handle)
@@ -151,7 +162,7 @@ class Download(_Request):
             length = _stream_to(response, path, ctx)
             disposition = response.headers.get("Content-Disposition")
             name = _disposition_filename(disposition) if disposition else None
-            return response.status_code, http_exchange.response_headers(response), length, name
+            return response.status_code, response_headers(response), length, name
 
         code, headers, length, name = self._exchange(ctx, save)
         if length == 0:

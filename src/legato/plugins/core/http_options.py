@@ -20,7 +20,9 @@ The input is the *rendered* ``options`` map (plus the deprecated top-level ``all
 
 Keys Kestra accepts but that have no effect here (``readIdleTimeout`` at top level,
 ``connectionPoolIdleTimeout``, ``maxContentLength``, ``logLevel``) are ignored, as Kestra ignores
-the deprecated ones. Invariant: a wrong value raises ``ValueError`` naming the option.
+the deprecated ones. Invariants: a wrong value raises ``ValueError`` naming the option; httpx
+is imported only by the methods that build its objects (when a request is sent), never with the
+plugin registry.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import httpx
-
 from legato.model.property import parse_duration
+
+if TYPE_CHECKING:  # httpx loads when a request is sent, not with the plugin registry
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,15 @@ class HttpOptions:
 
     def timeout(self) -> httpx.Timeout:
         """The httpx timeout: connect and read bounds, no pool or write bound."""
+        import httpx
+
         return httpx.Timeout(
             None, connect=self.connect_timeout, read=self.read_timeout, write=self.read_timeout
         )
 
     def auth(self) -> httpx.Auth | None:
+        import httpx
+
         if self.basic_auth is not None:
             return httpx.BasicAuth(*self.basic_auth)
         if self.digest_auth is not None:

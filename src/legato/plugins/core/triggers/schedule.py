@@ -20,7 +20,6 @@ import re
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from croniter import croniter
 from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
 
 from legato.model.property import Duration, Dyn
@@ -60,6 +59,8 @@ Timezone = Annotated[str, AfterValidator(check_timezone)]
 
 def cron_problem(cron: str, *, with_seconds: bool) -> str | None:
     """Why ``cron`` is not a valid Kestra cron expression, or None when it is valid."""
+    from croniter import croniter  # loaded by the first cron checked, not with the registry
+
     text = cron.strip()
     if text.lower() in NICKNAMES:
         return None
