@@ -3,7 +3,6 @@ conflict), DownloadFiles and DeleteFiles (globs over ``/<ns path>/_files/``), as
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +13,6 @@ from legato.sdk.run_context import TaskError
 
 N = "io.kestra.plugin.core.namespace."
 FILES = "kestra:///company/team/_files/"
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> FakeRunContext:
-    return FakeRunContext(tmp_path)
 
 
 def run(ctx: FakeRunContext, type_name: str, **props: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from test_run_tasks import PROCESS
-from test_run_tasks import run as run_task
+from scripts_support import PROCESS
+from scripts_support import run as run_task
 
 from legato.plugins.scripts.execute import DEFAULT_SHELL, merge_env, without_shell
 

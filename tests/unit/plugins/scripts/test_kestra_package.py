@@ -13,22 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
+from scripts_support import PROCESS
+from scripts_support import run as run_task
 from test_run_python_env import make_wheel
-from test_run_tasks import _run_support
 
-from legato.model.plugin import ParseContext
-from legato.model.registry import PluginRegistry
-from legato.plugins.core import runner
-from legato.plugins.scripts import PLUGINS, kestra_package
+from legato.plugins.scripts import kestra_package
 from legato.plugins.scripts.context_file import CONTEXT_FILE
 from legato.plugins.scripts.execute import python_executable
-from legato.sdk import AnyTask, Task
 from legato.sdk.run_context import TaskError
-
-REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
-PROCESS = {"type": "io.kestra.plugin.core.runner.Process"}
-_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +36,7 @@ def home(support_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def run(base: Path, definition: dict[str, Any], **ctx_args: Any) -> tuple[Any, Any]:
     """Run a task on a fake context: (outputs, ctx)."""
-    ctx = _run_support().FakeRunContext(base, **ctx_args)
-    task: Any = _TASK.validate_python(
-        {"id": "t", "taskRunner": PROCESS, **definition}, context=ParseContext(REGISTRY)
-    )
-    return task.run(ctx), ctx
+    return run_task(base, {"taskRunner": PROCESS, **definition}, **ctx_args)
 
 
 def python_script(script: str, **extra: Any) -> dict[str, Any]:

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from plugin_support import fake_run_context
 
 from legato.plugins.scripts import files, protocol
 from legato.sdk.run_context import TaskError
-
-
-def _run_support() -> Any:
-    """The core plugins' fake ``RunContext`` module (shared, not copied)."""
-    if "run_support" in sys.modules:
-        return sys.modules["run_support"]
-    path = Path(__file__).parents[1] / "core" / "run_support.py"
-    spec = importlib.util.spec_from_file_location("run_support", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["run_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def make_ctx(tmp_path: Path) -> Any:
-    return _run_support().FakeRunContext(tmp_path)
 
 
 def test_a_protocol_line_is_parsed_as_json() -> None:
@@ -44,7 +26,7 @@ def test_other_lines_are_ordinary(line: str) -> None:
 
 
 def test_outputs_merge_metrics_record_and_logs_log(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     variables: dict[str, Any] = {"a": 0, "keep": "x"}
     message = {
         "outputs": {"a": 2},
@@ -61,7 +43,7 @@ def test_outputs_merge_metrics_record_and_logs_log(tmp_path: Path) -> None:
 
 
 def test_a_metric_without_a_numeric_value_is_ignored_with_a_warning(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     protocol.apply_message({"metrics": [{"name": "n", "value": "many"}]}, ctx, {})
     assert ctx.metrics == []
     assert ctx.logger.lines[0][0] == "WARN"
@@ -69,14 +51,14 @@ def test_a_metric_without_a_numeric_value_is_ignored_with_a_warning(tmp_path: Pa
 
 @pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "a/../../b", ""])
 def test_input_file_names_leaving_the_working_dir_are_refused(tmp_path: Path, name: str) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     with pytest.raises(TaskError) as info:
         files.write_input_files(ctx, {name: "x"}, tmp_path)
     assert info.value.retryable is False
 
 
 def test_input_files_are_written_with_content_or_fetched_from_storage(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     uri = ctx.storage.put_bytes(b"stored", "data.bin")
     files.write_input_files(ctx, {"a/b.txt": "inline", "c.bin": uri}, tmp_path)
     assert (tmp_path / "a" / "b.txt").read_text() == "inline"
@@ -84,12 +66,12 @@ def test_input_files_are_written_with_content_or_fetched_from_storage(tmp_path: 
 
 
 def test_input_files_may_be_a_json_string(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     assert files.input_file_map(ctx, '{"x.txt": "{{ 1 + 1 }}"}') == {"x.txt": "2"}
 
 
 def test_output_globs_upload_matching_files_keyed_by_relative_path(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "a.csv").write_text("a")
     (tmp_path / "b.csv").write_text("b")
@@ -103,19 +85,19 @@ def test_output_globs_upload_matching_files_keyed_by_relative_path(tmp_path: Pat
 
 
 def test_a_glob_matching_nothing_is_named_in_the_error(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     with pytest.raises(TaskError, match=r"'\*\.parquet'"):
         files.collect_output_files(ctx, ["*.parquet"], tmp_path)
 
 
 def test_an_output_glob_with_dotdot_is_refused(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     with pytest.raises(TaskError, match=r"\.\."):
         files.collect_output_files(ctx, ["../*.csv"], tmp_path)
 
 
 def test_internal_uris_in_commands_become_local_copies(tmp_path: Path) -> None:
-    ctx = make_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     uri = ctx.storage.put_bytes(b"rows", "in.csv")
     text = files.localize_uris(ctx, f"cat {uri} | wc -l", tmp_path)
     local = text.split()[1]

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
+from plugin_support import fake_run_context
+from scripts_support import load
 
-from legato.model.plugin import ParseContext
-from legato.model.registry import PluginRegistry
-from legato.plugins.core import runner
-from legato.plugins.scripts import PLUGINS, python_env
-from legato.sdk import AnyTask, Task
+from legato.plugins.scripts import python_env
 from legato.sdk.run_context import TaskError
-
-REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
-_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
-
-
-def _fake_ctx(base: Path) -> Any:
-    if "run_support" not in sys.modules:
-        path = Path(__file__).parents[1] / "core" / "run_support.py"
-        spec = importlib.util.spec_from_file_location("run_support", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["run_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["run_support"].FakeRunContext(base)
 
 
 def make_wheel(
@@ -75,9 +56,9 @@ def test_a_script_imports_its_dependency_from_a_cached_env(home: Path, tmp_path:
         "dependencies": [str(wheel)],
         "script": "import legato_demo_dep\nprint('value', legato_demo_dep.VALUE)",
     }
-    task: Any = _TASK.validate_python(definition, context=ParseContext(REGISTRY))
+    task = load(definition)
     for attempt in ("first", "second"):
-        ctx = _fake_ctx(tmp_path / attempt)
+        ctx = fake_run_context(tmp_path / attempt)
         task.run(ctx)
         assert ("INFO", "value 42") in ctx.logger.lines
         installing = [m for _, m in ctx.logger.lines if m.startswith("Installing")]
@@ -87,7 +68,7 @@ def test_a_script_imports_its_dependency_from_a_cached_env(home: Path, tmp_path:
 
 
 def test_an_uninstallable_dependency_fails_with_uv_output(home: Path, tmp_path: Path) -> None:
-    ctx = _fake_ctx(tmp_path)
+    ctx = fake_run_context(tmp_path)
     with pytest.raises(TaskError, match="Installing Python dependencies failed") as info:
         python_env.dependency_env(ctx, [str(tmp_path / "missing.whl")], sys.executable)
     assert info.value.retryable is False

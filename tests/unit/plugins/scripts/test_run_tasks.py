@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
+from plugin_support import fake_run_context
+from scripts_support import PROCESS, load, run
 
-from legato.model.plugin import ParseContext
-from legato.model.registry import PluginRegistry
-from legato.plugins.core import runner
-from legato.plugins.scripts import PLUGINS
-from legato.sdk import AnyTask, Task
 from legato.sdk.run_context import TaskError, TaskWarning
-
-REGISTRY = PluginRegistry([*PLUGINS, runner.Process])
-PROCESS = {"type": "io.kestra.plugin.core.runner.Process"}
-_TASK: TypeAdapter[Task] = TypeAdapter(AnyTask)
-
-
-def _run_support() -> Any:
-    if "run_support" in sys.modules:
-        return sys.modules["run_support"]
-    path = Path(__file__).parents[1] / "core" / "run_support.py"
-    spec = importlib.util.spec_from_file_location("run_support", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["run_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(tmp_path: Path, definition: dict[str, Any], **ctx_args: Any) -> tuple[Any, Any]:
-    """Run the task of ``definition``: (outputs, ctx)."""
-    ctx = _run_support().FakeRunContext(tmp_path, **ctx_args)
-    task = _TASK.validate_python({"id": "t", **definition}, context=ParseContext(REGISTRY))
-    return task.run(ctx), ctx  # type: ignore[attr-defined]
 
 
 def test_python_script_sees_json_literals_and_reports_vars_and_files(tmp_path: Path) -> None:
@@ -194,7 +164,7 @@ def test_legacy_python_requirements_are_refused_clearly(tmp_path: Path) -> None:
 
 
 def test_namespace_files_are_copied_into_the_working_dir(tmp_path: Path) -> None:
-    ctx = _run_support().FakeRunContext(tmp_path)
+    ctx = fake_run_context(tmp_path)
     ctx.storage.namespace_files().put("lib/helper.sh", b"echo helped")
     ctx.storage.namespace_files().put("skip.txt", b"no")
     definition = {
@@ -204,8 +174,7 @@ def test_namespace_files_are_copied_into_the_working_dir(tmp_path: Path) -> None
         "namespaceFiles": {"enabled": True, "include": ["lib/*"]},
         "commands": ["sh lib/helper.sh", "test ! -e skip.txt"],
     }
-    task = _TASK.validate_python(definition, context=ParseContext(REGISTRY))
-    task.run(ctx)  # type: ignore[attr-defined]
+    load(definition).run(ctx)
     assert ("INFO", "helped") in ctx.logger.lines
 
 
