@@ -7,6 +7,8 @@ flow loads them.
   asking here, so every plugin test sees one and the same class.
 - ``load_task`` validates a definition as a flow's nested task (``AnyTask`` against the given
   registry: aliases, deprecations and defaults applied); ``id`` defaults to ``t``.
+- ``validate_declaration`` / ``declaration_error`` validate a declaration by the class its type
+  names (no defaults), for the tests of documented examples, defaults and rejected values.
 
 This folder is importable because ``tests/unit/plugins/conftest.py`` lives in it (pytest puts
 each conftest's folder on ``sys.path``).
@@ -20,9 +22,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pydantic import TypeAdapter
+import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from legato.model.plugin import ParseContext
+from legato.model.plugin import ParseContext, Plugin, PluginKind
 from legato.model.registry import PluginRegistry
 from legato.sdk import AnyTask, Task
 
@@ -64,3 +67,22 @@ def run_task(registry: PluginRegistry, ctx: Any, definition: dict[str, Any]) -> 
     """Load the task of ``definition`` and run it on ``ctx``: its outputs."""
     outputs: dict[str, Any] = load_task(registry, definition).run(ctx)
     return outputs
+
+
+def validate_declaration(
+    registry: PluginRegistry, raw: dict[str, Any], kind: PluginKind = PluginKind.TASK
+) -> tuple[Plugin, ParseContext]:
+    """``raw`` validated by the ``kind`` class its ``type`` names in ``registry``: the plugin and
+    the parse context that collected its warnings (aliases, deprecations)."""
+    context = ParseContext(registry=registry)
+    cls = registry.get(kind, raw["type"])
+    return cls.model_validate(raw, context=context), context
+
+
+def declaration_error(
+    registry: PluginRegistry, raw: dict[str, Any], kind: PluginKind = PluginKind.TASK
+) -> str:
+    """The validation error of ``raw``, which must be rejected, as text."""
+    with pytest.raises(ValidationError) as info:
+        validate_declaration(registry, raw, kind)
+    return str(info.value)

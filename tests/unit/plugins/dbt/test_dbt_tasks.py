@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import pytest
-from pydantic import ValidationError
+from plugin_support import declaration_error, validate_declaration
 
-from legato.model.plugin import ParseContext, Plugin, PluginKind
 from legato.model.registry import PluginRegistry
 from legato.plugins.dbt import PLUGINS, cli, legacy
 from legato.sdk import TaskRunner, plugin
@@ -30,16 +29,8 @@ my_dbt_project:
 """
 
 
-def validate(raw: dict[str, Any]) -> tuple[Plugin, ParseContext]:
-    context = ParseContext(registry=REGISTRY)
-    cls = REGISTRY.get(PluginKind.TASK, raw["type"])
-    return cls.model_validate(raw, context=context), context
-
-
-def error(raw: dict[str, Any]) -> str:
-    with pytest.raises(ValidationError) as info:
-        validate(raw)
-    return str(info.value)
+validate = partial(validate_declaration, REGISTRY)
+error = partial(declaration_error, REGISTRY)
 
 
 def test_documented_dbt_cli_example() -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from plugin_support import declaration_error, validate_declaration
 
 from legato.errors import FlowValidationError
 from legato.model import parsing
@@ -19,17 +19,16 @@ REGISTRY = PluginRegistry(PLUGINS)
 PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres"
 
 
+def kind_of(raw: dict[str, Any]) -> PluginKind:
+    return PluginKind.TRIGGER if raw["type"].endswith(".Trigger") else PluginKind.TASK
+
+
 def validate(raw: dict[str, Any]) -> tuple[Plugin, ParseContext]:
-    context = ParseContext(registry=REGISTRY)
-    kind = PluginKind.TRIGGER if raw["type"].endswith(".Trigger") else PluginKind.TASK
-    cls = REGISTRY.get(kind, raw["type"])
-    return cls.model_validate(raw, context=context), context
+    return validate_declaration(REGISTRY, raw, kind_of(raw))
 
 
 def error(raw: dict[str, Any]) -> str:
-    with pytest.raises(ValidationError) as info:
-        validate(raw)
-    return str(info.value)
+    return declaration_error(REGISTRY, raw, kind_of(raw))
 
 
 def test_registers_every_documented_type() -> None:

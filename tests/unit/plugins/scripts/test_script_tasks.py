@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from plugin_support import declaration_error, validate_declaration
 
-from legato.model.plugin import ParseContext, Plugin, PluginKind
+from legato.model.plugin import PluginKind
 from legato.model.registry import PluginRegistry
 from legato.plugins.scripts import PLUGINS, docker, legacy, python
 from legato.sdk import TaskRunner, plugin
@@ -22,16 +23,8 @@ class _Process(TaskRunner):
 REGISTRY = PluginRegistry([*PLUGINS, _Process])
 
 
-def validate(raw: dict[str, Any]) -> tuple[Plugin, ParseContext]:
-    context = ParseContext(registry=REGISTRY)
-    cls = REGISTRY.get(PluginKind.TASK, raw["type"])
-    return cls.model_validate(raw, context=context), context
-
-
-def error(raw: dict[str, Any]) -> str:
-    with pytest.raises(ValidationError) as info:
-        validate(raw)
-    return str(info.value)
+validate = partial(validate_declaration, REGISTRY)
+error = partial(declaration_error, REGISTRY)
 
 
 LANGUAGES = {
