@@ -34,6 +34,15 @@ def home(support_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield support_home
 
 
+@pytest.fixture
+def offline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh ``LEGATO_HOME`` where the ``kestra`` package cannot be installed (uv offline,
+    empty cache)."""
+    monkeypatch.setenv("LEGATO_HOME", str(tmp_path / "offline-home"))
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+
+
 def run(base: Path, definition: dict[str, Any], **ctx_args: Any) -> tuple[Any, Any]:
     """Run a task on a fake context: (outputs, ctx)."""
     return run_task(base, {"taskRunner": PROCESS, **definition}, **ctx_args)
@@ -146,12 +155,8 @@ def test_the_users_sitecustomize_and_pythonpath_still_work(home: Path, tmp_path:
     assert ("INFO", "user site helper Kestra") in ctx.logger.lines
 
 
-def test_a_failed_install_warns_and_the_script_still_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("LEGATO_HOME", str(tmp_path / "offline-home"))
-    monkeypatch.setenv("UV_OFFLINE", "1")
-    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+@pytest.mark.usefixtures("offline_home")
+def test_a_failed_install_warns_and_the_script_still_runs(tmp_path: Path) -> None:
     script = "print('ran')\nimport kestra\n"
     for attempt in ("first", "second"):
         with pytest.raises(TaskError, match="No module named 'kestra'"):
@@ -160,12 +165,8 @@ def test_a_failed_install_warns_and_the_script_still_runs(
     assert support.directory is None and "failed" in support.problem
 
 
-def test_a_failed_install_is_tried_once_and_warned_per_task(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("LEGATO_HOME", str(tmp_path / "offline-home"))
-    monkeypatch.setenv("UV_OFFLINE", "1")
-    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+@pytest.mark.usefixtures("offline_home")
+def test_a_failed_install_is_tried_once_and_warned_per_task(tmp_path: Path) -> None:
     for attempt in ("first", "second"):
         _, ctx = run(tmp_path / attempt, python_script("print('ran')"))
         warnings = [m for level, m in ctx.logger.lines if level == "WARN"]
