@@ -13,7 +13,6 @@ Children are reported as task-run JSON for ``TaskRunFinished.children``.
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from typing import Any
 
 from legato.model.execution import State, StateType, TaskRun, TaskRunAttempt
 from legato.sdk import Task
+from legato.sdk.input_files import input_file_map, write_input_files
 from legato.sdk.run_context import TaskError
 from legato.worker.run_context import Attempt, WorkerRunContext
 
@@ -49,7 +49,7 @@ def run_group(
 ) -> tuple[GroupResult, dict[str, Any] | None]:
     """Run the children of ``group`` with ``run_child``; return the result and the outputs."""
     workdir = ctx.working_dir()
-    _write_input_files(ctx, getattr(group, "inputFiles", None), workdir)
+    write_input_files(ctx, input_file_map(ctx, getattr(group, "inputFiles", None)), workdir)
     _copy_namespace_files(ctx, getattr(group, "namespaceFiles", None), workdir)
     result = GroupResult()
     outputs: dict[str, Any] = dict(ctx.variables.get("outputs") or {})
@@ -145,29 +145,6 @@ def _task_run_json(
     )
     data: dict[str, Any] = run.model_dump(mode="json", by_alias=True, exclude_none=True)
     return data
-
-
-def _write_input_files(ctx: WorkerRunContext, files: Any, workdir: Path) -> None:
-    if files is None:
-        return
-    rendered = ctx.render(files)
-    if isinstance(rendered, str):
-        try:
-            rendered = json.loads(rendered)
-        except ValueError:
-            raise TaskError(
-                "'inputFiles' must be a map or a JSON object", retryable=False
-            ) from None
-    if not isinstance(rendered, Mapping):
-        raise TaskError("'inputFiles' must be a map of file name to content", retryable=False)
-    for name, content in rendered.items():
-        target = _inside(workdir, str(name))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = content if isinstance(content, str) else json.dumps(content)
-        if text.startswith("kestra://"):
-            target.write_bytes(ctx.storage.get_bytes(text))
-        else:
-            target.write_text(ctx.render_string(text), encoding="utf-8")
 
 
 def _copy_namespace_files(ctx: WorkerRunContext, settings: Any, workdir: Path) -> None:

@@ -23,10 +23,11 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from legato.plugins.jdbc.urls import require_duckdb_url
+from legato.sdk.input_files import input_file_map, write_input_files
 from legato.sdk.run_context import RunContext, TaskError
 
 PREFIX = "jdbc:duckdb:"
@@ -76,7 +77,8 @@ def prepare_workspace(
         path = workspace.directory / f"{key}_{uuid.uuid4().hex[:12]}.tmp"
         path.touch()
         workspace.output_files[key] = path
-    _write_inputs(ctx, input_files, workspace)
+    files = input_file_map(ctx, input_files, workspace.variables)
+    write_input_files(ctx, files, workspace.directory)
     return workspace
 
 
@@ -108,40 +110,6 @@ def _rendered_list(ctx: RunContext, value: Any, variables: Mapping[str, Any]) ->
     if not isinstance(rendered, list):
         raise TaskError("outputFiles must render to a list of keys", retryable=False)
     return [str(item) for item in rendered]
-
-
-def _write_inputs(ctx: RunContext, value: Any, workspace: DuckDbWorkspace) -> None:
-    if value is None:
-        return
-    rendered = ctx.render(value, workspace.variables)
-    if isinstance(rendered, str):
-        try:
-            rendered = json.loads(rendered)
-        except ValueError:
-            rendered = None
-    if not isinstance(rendered, Mapping):
-        raise TaskError(
-            "inputFiles must render to a map of file name to content or kestra:// URI",
-            retryable=False,
-        )
-    for name, content in rendered.items():
-        target = workspace.directory.joinpath(*_relative(str(name)).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = content if isinstance(content, str) else json.dumps(content)
-        if text.startswith("kestra://"):
-            target.write_bytes(ctx.storage.get_bytes(text))
-        else:
-            target.write_text(text, encoding="utf-8")
-
-
-def _relative(name: str) -> PurePosixPath:
-    path = PurePosixPath(name.replace("\\", "/"))
-    if not name or path.is_absolute() or ".." in path.parts:
-        raise TaskError(
-            f"inputFiles name '{name}' must be a path inside the working directory",
-            retryable=False,
-        )
-    return path
 
 
 def finish_workspace(

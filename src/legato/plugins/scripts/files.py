@@ -2,9 +2,8 @@
 
 Invariants:
 
-* An input file name is relative and stays inside the working directory: an absolute name or a
-  ``..`` segment raises a non-retryable ``TaskError`` naming it. A value starting with
-  ``kestra://`` is fetched from internal storage; any other value is the file's content.
+* Input files: ``legato.sdk.input_files`` (re-exported here), shared with the other tasks that
+  work in a directory.
 * ``localize_uris`` replaces every ``kestra://`` URI inside a command or script by the absolute
   path of a local copy in the working directory (as Kestra's task runners do).
 * Output globs are relative to the working directory (same refusal); each matching file is
@@ -15,12 +14,11 @@ Invariants:
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
+from legato.sdk.input_files import input_file_map, safe_relative, write_input_files
 from legato.sdk.run_context import RunContext, TaskError
 
 __all__ = [
@@ -32,53 +30,6 @@ __all__ = [
 ]
 
 _INTERNAL_URI = re.compile(r"kestra://[-\w._+~#=/]*")
-
-
-def safe_relative(name: str, what: str = "inputFiles name") -> PurePosixPath:
-    """``name`` as a relative path inside the working directory, else ``TaskError``."""
-    normalized = name.replace("\\", "/")
-    path = PurePosixPath(normalized)
-    if not normalized or path.is_absolute() or (len(name) > 1 and name[1] == ":"):
-        raise TaskError(
-            f"{what} '{name}' must be a path relative to the working directory",
-            retryable=False,
-        )
-    if ".." in path.parts:
-        raise TaskError(
-            f"{what} '{name}' contains a '..' segment; files must stay inside the working "
-            "directory",
-            retryable=False,
-        )
-    return path
-
-
-def input_file_map(ctx: RunContext, value: Any) -> dict[str, str]:
-    """The rendered ``inputFiles`` map (an expression may give a map or a JSON string of one)."""
-    if value is None:
-        return {}
-    rendered = ctx.render(value) if not isinstance(value, Mapping) else value
-    if isinstance(rendered, str):
-        try:
-            rendered = json.loads(rendered)
-        except ValueError:
-            rendered = None
-    if not isinstance(rendered, Mapping):
-        raise TaskError(
-            "inputFiles must render to a map of file name to content (or a JSON string of one)",
-            retryable=False,
-        )
-    return {ctx.render_string(str(k)): ctx.render_string(v) for k, v in rendered.items()}
-
-
-def write_input_files(ctx: RunContext, files: Mapping[str, str], directory: Path) -> None:
-    """Write each file of ``files`` (name → content or ``kestra://`` URI) into ``directory``."""
-    for name, content in files.items():
-        target = directory.joinpath(*safe_relative(name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if content.startswith("kestra://"):
-            target.write_bytes(ctx.storage.get_bytes(content))
-        else:
-            target.write_text(content, encoding="utf-8")
 
 
 def collect_output_files(
