@@ -130,6 +130,26 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, guarded)
 
+    async def read_plain(self, query: Probe) -> list[tuple[Any, ...]]:
+        """SQLite: the rows of one plain ``SELECT``, without SQLAlchemy; on the caller's
+        thread when it owns the inline connection (a single statement reads a consistent
+        snapshot in WAL mode, and the inline connection is never inside a transaction between
+        two calls), else on the database thread."""
+        sql, params = query
+        inline = self._inline_driver()
+        if inline is not None:
+            try:
+                rows: list[tuple[Any, ...]] = inline.execute(sql, tuple(params)).fetchall()
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+            else:
+                return rows
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._threads, lambda: self._driver().execute(sql, tuple(params)).fetchall()
+        )
+
     def _inline_driver(self) -> Any:
         """The driver connection of the first thread that wrote in plain SQL (the event loop's;
         busy timeout 0: a locked database sends the work to the database thread), None on any

@@ -55,6 +55,9 @@ def insert_executions(conn: sa.Connection, items: Sequence[Execution]) -> None:
         raise StoreConflictError(f"an execution id among {ids} already exists") from error
 
 
+_PLAIN_DOCUMENT = "SELECT document FROM executions WHERE id = ?"
+
+
 class SqlExecutions:
     """``ExecutionRepository`` over the ``executions`` table."""
 
@@ -62,8 +65,12 @@ class SqlExecutions:
         self._db = db
 
     async def get(self, execution_id: str) -> Execution | None:
-        query = sa.select(executions.c.document).where(executions.c.id == execution_id)
-        document = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
+        if self._db.is_sqlite:  # plain SQL: followers read executions often
+            rows = await self._db.read_plain((_PLAIN_DOCUMENT, (execution_id,)))
+            document = rows[0][0] if rows else None
+        else:
+            query = sa.select(executions.c.document).where(executions.c.id == execution_id)
+            document = await self._db.read(lambda conn: conn.execute(query).scalar_one_or_none())
         return read_execution(document) if document is not None else None
 
     async def create(self, execution: Execution, events: Sequence[NewEvent] = ()) -> None:

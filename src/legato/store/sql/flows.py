@@ -7,6 +7,7 @@ racing on one revision number cannot both win (primary key), the loser retries o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,6 +59,9 @@ class SqlFlows:
     async def get(
         self, namespace: str, flow_id: str, revision: int | None = None
     ) -> FlowRecord | None:
+        if self._db.is_sqlite:
+            return await self._get_plain(namespace, flow_id, revision)
+
         def get(conn: sa.Connection) -> FlowRecord | None:
             if revision is None:
                 last = _latest(conn, namespace, flow_id)
@@ -71,6 +75,19 @@ class SqlFlows:
             return _record(row) if row is not None else None
 
         return await self._db.read(get)
+
+    async def _get_plain(
+        self, namespace: str, flow_id: str, revision: int | None
+    ) -> FlowRecord | None:
+        """``get`` on SQLite in plain SQL (every new execution reads its flow's latest)."""
+        if revision is None:
+            rows = await self._db.read_plain((_PLAIN_LATEST, (namespace, flow_id)))
+        else:
+            rows = await self._db.read_plain((_PLAIN_REVISION, (namespace, flow_id, revision)))
+        if not rows:
+            return None
+        record = _plain_record(rows[0])
+        return None if revision is None and record.deleted else record
 
     async def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
         query = (
@@ -115,6 +132,17 @@ class SqlFlows:
             return record
 
         return await self._db.write(delete)
+
+
+_PLAIN_COLUMNS = "SELECT namespace, id, revision, source, deleted, updated FROM flows"
+_PLAIN_LATEST = f"{_PLAIN_COLUMNS} WHERE namespace = ? AND id = ? ORDER BY revision DESC LIMIT 1"
+_PLAIN_REVISION = f"{_PLAIN_COLUMNS} WHERE namespace = ? AND id = ? AND revision = ?"
+
+
+def _plain_record(row: tuple[Any, ...]) -> FlowRecord:
+    namespace, flow_id, revision, source, deleted, updated = row
+    moment = None if updated is None else datetime.fromisoformat(updated).replace(tzinfo=UTC)
+    return FlowRecord(namespace, flow_id, revision, source, bool(deleted), moment)
 
 
 def _latest(conn: sa.Connection, namespace: str, flow_id: str) -> FlowRecord | None:
