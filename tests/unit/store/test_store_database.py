@@ -121,3 +121,25 @@ def test_probe_finding_nothing_returns_the_default(tmp_path: Path) -> None:
     assert skipped == "skipped"
     assert written != "skipped"
     assert _names(tmp_path / "x.db") == ["z", "second"]
+
+
+def test_plain_reads_see_committed_rows_on_the_loop_and_from_other_threads(
+    tmp_path: Path,
+) -> None:
+    db = _database(tmp_path / "x.db")
+    query = ("SELECT name FROM t WHERE name <> ? ORDER BY id", ("skip",))
+
+    async def scenario() -> tuple[list[Any], list[Any], list[Any]]:
+        try:
+            before = await db.read_plain(query)  # the loop's thread: owns the inline connection
+            await db.write_plain(_add("a"))
+            await db.write_plain(_add("skip"))
+            on_loop = await db.read_plain(query)
+            elsewhere = await asyncio.to_thread(asyncio.run, db.read_plain(query))
+            return before, on_loop, elsewhere
+        finally:
+            await db.dispose()
+
+    before, on_loop, elsewhere = asyncio.run(scenario())
+    assert before == []
+    assert on_loop == elsewhere == [("a",)]
