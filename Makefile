@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv from PATH, else the copy pip installs into this Python (`python3 -m uv`).
 UV ?= $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
 
-.PHONY: setup run test lint typecheck contracts pytest bench clean
+.PHONY: setup services run test lint typecheck contracts pytest bench clean
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -33,7 +33,11 @@ typecheck: setup
 contracts: setup
 	$(UV) run --frozen lint-imports
 
-pytest: setup
+# PostgreSQL and a Docker engine, started (installed if missing) for the tests that use them
+services:
+	@./scripts/ensure-services
+
+pytest: setup services
 	$(UV) run --frozen pytest --cov=legato.expressions --cov-report=term:skip-covered \
 		--cov-fail-under=100
 
