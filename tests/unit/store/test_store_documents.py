@@ -145,3 +145,23 @@ def test_shared_json_serializes_a_shared_container_once(monkeypatch: pytest.Monk
     texts = shared_json(payloads)
     assert sum(1 for value in calls if value is shared) == 1
     assert texts == [real(p) for p in payloads]
+
+
+def test_only_the_document_changed_for_an_execution_this_process_wrote_last() -> None:
+    documents = ExecutionDocuments()
+    item = _execution()
+    assert not documents.only_document_changed(item)  # never written here
+    documents.remember(_document(item), item)
+    assert documents.only_document_changed(_execution(runs=(_run(1),)))
+    assert not documents.only_document_changed(_execution(state=StateType.PAUSED))
+    relabelled = item.model_copy(update={"labels": (Label(key="k", value="w"),)})
+    assert not documents.only_document_changed(relabelled)
+
+
+def test_a_row_another_process_wrote_since_is_written_whole() -> None:
+    documents = ExecutionDocuments()
+    item = _execution()
+    documents.remember(_document(item), item)
+    elsewhere = _execution(state=StateType.PAUSED)
+    documents.read("e1", _document(elsewhere))  # the stored row is not ours any more
+    assert not documents.only_document_changed(item)

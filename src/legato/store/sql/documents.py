@@ -63,7 +63,25 @@ class ExecutionDocuments:
         if known is not None and known[0] == document:
             self._written.move_to_end(execution_id)
             return known[1]
+        self._written.pop(execution_id, None)  # another process wrote it since
         return read_execution(document)
+
+    def only_document_changed(self, execution: Execution) -> bool:
+        """Whether the stored row of ``execution`` differs from its new state only by its
+        document: this process wrote the row last (and read it back unchanged, or wrote it
+        since) and the indexed columns — state, dates, labels — hold the same values."""
+        known = self._written.get(execution.id)
+        if known is None:
+            return False
+        before = known[1]
+        return (
+            before.state.current == execution.state.current
+            and before.state.startDate == execution.state.startDate
+            and before.state.endDate == execution.state.endDate
+            and before.labels == execution.labels
+            and before.namespace == execution.namespace
+            and before.flowId == execution.flowId
+        )
 
     def remember(self, document: str, execution: Execution) -> None:
         """``document`` of ``execution`` is now stored (call after the commit succeeded)."""

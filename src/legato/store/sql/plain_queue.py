@@ -75,6 +75,13 @@ def _load(db: Any, locked: list[str], stamp: str) -> Claimed:
     return [(i, documents[i], evs) for i, evs in grouped.items() if i in documents]
 
 
+def update_document(db: Any, execution_id: str, document: str) -> bool:
+    """Store ``document`` as the execution's JSON, leaving its other columns; False when the
+    execution has no row."""
+    cursor = db.execute("UPDATE executions SET document = ? WHERE id = ?", (document, execution_id))
+    return bool(cursor.rowcount)
+
+
 def insert_rows(db: Any, table: str, rows: list[dict[str, Any]], what: str, key: str) -> None:
     """Insert new rows; StoreConflictError when one's ``key`` exists (caller rolls back)."""
     try:

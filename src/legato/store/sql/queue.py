@@ -127,8 +127,12 @@ class SqlExecutorStore:
             insert_executions(conn, new_executions)
             conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
 
+        document_only = self._documents.only_document_changed(execution)
+
         def commit_plain(db: Any) -> None:
-            plain.insert(db, "executions", [row], upsert_key="id")
+            # rewriting the indexed columns with equal values still rewrites their index pages
+            if not (document_only and plain_queue.update_document(db, execution.id, document)):
+                plain.insert(db, "executions", [row], upsert_key="id")
             plain.delete(db, "executor_events", "id", consumed)
             plain_queue.insert_rows(db, "worker_jobs", job_list, "a worker job id", "id")
             plain.insert(db, "executor_events", event_list)
