@@ -30,27 +30,64 @@ from legato.store.protocols import (
 
 
 class Wakeup:
-    """A level-triggered signal: ``notify`` wakes the next (or current) ``wait``."""
+    """A level-triggered signal: ``notify`` wakes the next (or current) ``wait``.
+
+    Waiting costs one future and one timer, no task (two waits per task run in one process).
+    Like ``asyncio.Event``, it belongs to one event loop and is not thread-safe."""
 
     def __init__(self) -> None:
-        self._event = asyncio.Event()
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] = []
 
     def notify(self) -> None:
-        """Something arrived: wake the waiter."""
-        self._event.set()
+        """Something arrived: wake the waiters."""
+        self._set = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def is_set(self) -> bool:
         """Whether a notification is waiting (the next ``wait`` returns at once)."""
-        return self._event.is_set()
+        return self._set
+
+    def watch(self, waiter: asyncio.Future[None]) -> None:
+        """Resolve ``waiter`` at the next notification (at once when one is waiting); the
+        notification is not consumed (``consume`` does that)."""
+        if self._set:
+            if not waiter.done():
+                waiter.set_result(None)
+        else:
+            self._waiters.append(waiter)
+
+    def unwatch(self, waiter: asyncio.Future[None]) -> None:
+        """Forget ``waiter`` (resolved or not)."""
+        with contextlib.suppress(ValueError):
+            self._waiters.remove(waiter)
+
+    def consume(self) -> bool:
+        """Take the waiting notification, if any; True when there was one."""
+        notified, self._set = self._set, False
+        return notified
 
     async def wait(self, timeout: float) -> bool:
         """Wait for a notification or ``timeout`` seconds; True when notified."""
-        if not self._event.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._event.wait(), timeout)
-        notified = self._event.is_set()
-        self._event.clear()
-        return notified
+        if not self._set:
+            loop = asyncio.get_running_loop()
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.append(waiter)
+            timer = loop.call_later(timeout, _expire, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self.unwatch(waiter)
+        return self.consume()
+
+
+def _expire(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class NotifyingExecutorStore:

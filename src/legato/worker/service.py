@@ -57,6 +57,16 @@ class WakeSignal(Protocol):
 
     async def wait(self, timeout: float) -> bool: ...
 
+    def watch(self, waiter: asyncio.Future[None]) -> None:
+        """Resolve ``waiter`` at the next hint (at once when one is waiting)."""
+        ...
+
+    def unwatch(self, waiter: asyncio.Future[None]) -> None: ...
+
+    def consume(self) -> bool:
+        """Take the waiting hint, if any."""
+        ...
+
 
 class KillSource(Protocol):
     """Where a worker learns that task runs it holds were killed (polled at each heartbeat)."""
@@ -139,7 +149,11 @@ class Worker:
         self._run_child = caching_children(self._cache, run_child)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
-        self._slot_freed = asyncio.Event()
+        #: a job ended since the last idle wait (its slot is free)
+        self._slot_freed = False
+        #: the future ``_idle`` waits on, and whether a freed slot resolves it
+        self._idle_waiter: asyncio.Future[None] | None = None
+        self._idle_wants_slot = False
         #: the last claim got fewer jobs than it asked for: the queue was empty then
         self._drained = False
 
@@ -155,6 +169,8 @@ class Worker:
     def stop(self) -> None:
         """Ask ``run`` to return once running attempts ended (call on the worker's loop)."""
         self._stopping.set()
+        if self._idle_waiter is not None:
+            _resolve(self._idle_waiter)
 
     def kill(self, task_run_ids: Sequence[str]) -> list[str]:
         """Interrupt these task runs if this worker runs them; return those it ran."""
@@ -220,7 +236,9 @@ class Worker:
 
     def _job_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        self._slot_freed.set()
+        self._slot_freed = True
+        if self._idle_waiter is not None and self._idle_wants_slot:
+            _resolve(self._idle_waiter)
         if not task.cancelled() and task.exception() is not None:
             log.error("worker job handler crashed", exc_info=task.exception())
 
@@ -229,18 +247,28 @@ class Worker:
         and new jobs (wake-up or poll interval) when a slot is free.
 
         A slot freed after the queue was found empty does not trigger a claim: new jobs come
-        with a wake-up (same process) or are found by the next poll."""
-        waits: list[asyncio.Task[Any]] = [asyncio.create_task(self._stopping.wait())]
+        with a wake-up (same process) or are found by the next poll. One future and one timer
+        per wait: no task."""
         full = len(self._tasks) >= self.options.threads
-        if full or not self._drained:
-            waits.append(asyncio.create_task(self._slot_freed.wait()))
-        wakeup = self.options.wakeup
-        if wakeup is not None and not full:
-            waits.append(asyncio.create_task(wakeup.wait(self.options.poll_interval)))
-        await asyncio.wait(waits, timeout=self.options.poll_interval, return_when="FIRST_COMPLETED")
-        for waiter in waits:
-            waiter.cancel()
-        self._slot_freed.clear()
+        wants_slot = full or not self._drained
+        wakeup = self.options.wakeup if not full else None
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        if self._stopping.is_set() or (wants_slot and self._slot_freed):
+            _resolve(waiter)
+        self._idle_waiter, self._idle_wants_slot = waiter, wants_slot
+        if wakeup is not None:
+            wakeup.watch(waiter)
+        timer = loop.call_later(self.options.poll_interval, _resolve, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._idle_waiter = None
+            if wakeup is not None:
+                wakeup.unwatch(waiter)
+                wakeup.consume()
+        self._slot_freed = False
 
     async def _drain(self) -> None:
         if not self._tasks:
@@ -385,6 +413,11 @@ def _offload_to(pool: ThreadPoolExecutor) -> Offload:
         return asyncio.get_running_loop().run_in_executor(pool, work)
 
     return offload
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _attempt(dispatch: DispatchTask) -> Attempt:

@@ -237,3 +237,17 @@ def test_an_inline_task_calling_the_loop_back_reruns_afresh_in_a_thread(tmp_path
     [done] = queue.finished
     assert finished(queue)["r1"].outputs == {"value": "stored"}
     assert [(line.level, line.message) for line in done.logs] == [("DEBUG", "stored")]
+
+
+def test_stop_wakes_an_idle_worker_at_once(tmp_path: Path) -> None:
+    async def scenario() -> float:
+        worker = make_worker(tmp_path, FakeQueue([]))
+        worker.options.poll_interval = 30
+        running = asyncio.create_task(worker.run())
+        await asyncio.sleep(0.05)  # idle: the queue is empty
+        started = time.monotonic()
+        worker.stop()
+        await asyncio.wait_for(running, 5)
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 2
