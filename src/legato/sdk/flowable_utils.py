@@ -9,8 +9,9 @@ Invariants:
 * Branches side by side (Parallel, ForEach) start in order, at most ``limit`` in progress
   (0 = no limit); none starts after a failure.
 * Costs: a sequential list is found by bisection (its runs exist for a prefix of its tasks);
-  loops over many values are decided from per-task state counters and the children that just
-  moved, never by scanning every child.
+  loops over many values (``LoopBranches``) are decided from per-task state counters and the
+  children that just moved, never by scanning every child; other branch lists (Parallel) are
+  scanned.
 """
 
 from __future__ import annotations
@@ -176,16 +177,13 @@ def concurrent_decision(
     errors: Sequence[Task] | None = None,
     finally_: Sequence[Task] | None = None,
 ) -> tuple[list[NextRun], StateType | None]:
-    """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach)."""
+    """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach): a loop's
+    ``LoopBranches`` from state counters, any other list branch by branch."""
     if isinstance(branches, LoopBranches):
         return with_handlers(ctx, _loop_of(ctx, branches, limit), errors, finally_)
     kept = [b for b in branches if b.tasks]
     if not kept:
         return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
-    if _one_task(kept):
-        return with_handlers(ctx, _single_task_branches(ctx, kept, limit), errors, finally_)
-    if _shared_tasks(kept):
-        return with_handlers(ctx, _loop_branches(ctx, kept, limit), errors, finally_)
     done, state = branches_status(ctx, kept)
     nexts = [] if done else branches_next(ctx, kept, limit)
     return with_handlers(ctx, (done, state, nexts), errors, finally_)
@@ -200,11 +198,6 @@ def _loop_of(
     if len(branches.tasks) == 1:
         return _single_task_branches(ctx, branches, limit)
     return _loop_branches(ctx, branches, limit)
-
-
-def _one_task(branches: Sequence[Branch]) -> bool:
-    first = branches[0].tasks
-    return len(first) == 1 and all(len(b.tasks) == 1 and b.tasks[0] is first[0] for b in branches)
 
 
 def _single_task_branches(
@@ -225,11 +218,6 @@ def _single_task_branches(
             nexts.append(NextRun(task, branch.value, branch.iteration))
     done = not nexts and active == 0 and (failed or started == len(branches))
     return done, state, nexts
-
-
-def _shared_tasks(branches: Sequence[Branch]) -> bool:
-    first = branches[0]
-    return first.step == 1 and all(b.tasks is first.tasks and b.step == 1 for b in branches)
 
 
 def _loop_branches(

@@ -68,7 +68,7 @@ def distinct_values(values: list[Any]) -> list[str]:
 
 
 def loop_decision(
-    task: BranchingTask, ctx: FlowableContext, branches: list[Branch], limit: int
+    task: BranchingTask, ctx: FlowableContext, branches: LoopBranches, limit: int
 ) -> tuple[list[NextRun], StateType | None]:
     """Kestra's each-loop: branches side by side, ``limit`` at a time (0 = all)."""
     return concurrent_decision(ctx, branches, limit, task.errors, task.finally_)
