@@ -29,6 +29,7 @@ from legato.plugins.serdes.files import (
     bad_row,
     charset_of,
     choice,
+    decoding,
     finish,
     open_source,
     output_file,
@@ -150,16 +151,9 @@ class CsvToIon(ConvertTask):
         max_field = ctx.render_as(self.maxFieldSize, int)
         csv.field_size_limit(max(csv.field_size_limit(), min(max_field + 1, sys.maxsize)))
         strict = not ctx.render_as(self.allowExtraCharsAfterClosingQuote, bool)
-        try:
-            with source.path.open(encoding=encoding, newline="") as handle:
-                reader = csv.reader(handle, delimiter=separator, quotechar=quote, strict=strict)
-                yield from _read(ctx, reader, source, policy, skip_empty, max_field)
-        except UnicodeDecodeError as error:
-            raise TaskError(
-                f"'{source.uri}' is not valid {encoding} text ({error.reason} at byte "
-                f"{error.start}): set 'charset' to the file's encoding",
-                retryable=False,
-            ) from None
+        with decoding(source, encoding), source.path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=separator, quotechar=quote, strict=strict)
+            yield from _read(ctx, reader, source, policy, skip_empty, max_field)
 
 
 def _read(

@@ -13,6 +13,7 @@ import codecs
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -79,6 +80,20 @@ def ion_rows(source: Source) -> Iterator[Any]:
         yield from iter_ion_values(source.path, name=source.uri)
     except IonFileError as error:
         raise TaskError(str(error), retryable=False) from None
+
+
+@contextmanager
+def decoding(source: Source, encoding: str) -> Iterator[None]:
+    """Reading ``source`` as ``encoding`` text: a byte sequence that is not valid in it fails
+    the task naming the file, the position and the property to set."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise TaskError(
+            f"'{source.uri}' is not valid {encoding} text ({error.reason} at byte "
+            f"{error.start}): set 'charset' to the file's encoding",
+            retryable=False,
+        ) from None
 
 
 def charset_of(ctx: RunContext, charset: str, *, reading: bool) -> str:

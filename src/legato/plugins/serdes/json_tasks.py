@@ -24,6 +24,7 @@ from legato.plugins.serdes.files import (
     ConvertTask,
     Source,
     charset_of,
+    decoding,
     finish,
     ion_rows,
     open_source,
@@ -129,18 +130,11 @@ def _write_json(out: IO[str], rows: Iterator[Any], lines: bool, zone: tzinfo | N
 
 def json_values(source: Source, encoding: str, lines: bool) -> Iterator[Any]:
     """The JSON values of ``source``: one per line, or the items of one document."""
-    try:
-        with source.path.open(encoding=encoding, newline=None) as handle:
-            if lines:
-                yield from _lines(handle, source)
-            else:
-                yield from _document(handle, source)
-    except UnicodeDecodeError as error:
-        raise TaskError(
-            f"'{source.uri}' is not valid {encoding} text ({error.reason} at byte "
-            f"{error.start}): set 'charset' to the file's encoding",
-            retryable=False,
-        ) from None
+    with decoding(source, encoding), source.path.open(encoding=encoding, newline=None) as handle:
+        if lines:
+            yield from _lines(handle, source)
+        else:
+            yield from _document(handle, source)
 
 
 def _lines(handle: IO[str], source: Source) -> Iterator[Any]:

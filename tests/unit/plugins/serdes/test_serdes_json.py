@@ -53,6 +53,14 @@ def test_a_large_array_is_decoded_across_chunks(ctx: Any, monkeypatch: pytest.Mo
     assert json_to_ion(ctx, json.dumps(items, indent=1), newLine=False) == items
 
 
+def test_undecodable_json_names_the_file_and_the_charset_to_set(ctx: Any) -> None:
+    uri = put_text(ctx, '{"nom": "Zoé"}\n', "latin.json", encoding="latin-1")
+    with pytest.raises(TaskError, match=r"latin\.json' is not valid utf-8\S* text .*set 'charset'"):
+        run(ctx, "json.JsonToIon", **{"from": uri})
+    outputs = run(ctx, "json.JsonToIon", **{"from": uri, "charset": "ISO-8859-1"})
+    assert ion_of(ctx, outputs["uri"]) == [{"nom": "Zoé"}]
+
+
 def test_invalid_json_line_is_located_with_advice(ctx: Any) -> None:
     with pytest.raises(TaskError, match=r"at line 2: .*set newLine: false"):
         json_to_ion(ctx, '{"a":1}\n{"a":\n')
