@@ -29,7 +29,7 @@ from typing import Any
 from legato.plugins.scripts.context_file import CONTEXT_ENV, write_execution_context
 from legato.plugins.scripts.docker_select import container_launcher
 from legato.plugins.scripts.fallback import PROCESS_RUNNER
-from legato.plugins.scripts.files import input_file_map, localize_uris
+from legato.plugins.scripts.files import localize_uris
 from legato.plugins.scripts.namespace import copy_namespace_files
 from legato.plugins.scripts.runner import (
     ScriptJob,
@@ -38,6 +38,7 @@ from legato.plugins.scripts.runner import (
     prepare,
     run_commands,
 )
+from legato.sdk.input_files import input_file_map
 from legato.sdk.run_context import RunContext
 from legato.sdk.scripts import ScriptTask
 

@@ -2,8 +2,8 @@
 
 Invariants:
 
-* Input files: ``legato.sdk.input_files`` (re-exported here), shared with the other tasks that
-  work in a directory.
+* Input files are written by ``legato.sdk.input_files``, shared with the other tasks that work
+  in a directory.
 * ``localize_uris`` replaces every ``kestra://`` URI inside a command or script by the absolute
   path of a local copy in the working directory (as Kestra's task runners do).
 * Output globs are relative to the working directory (same refusal); each matching file is
@@ -18,16 +18,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from legato.sdk.input_files import input_file_map, safe_relative, write_input_files
+from legato.sdk.input_files import safe_relative
 from legato.sdk.run_context import RunContext, TaskError
 
-__all__ = [
-    "collect_output_files",
-    "input_file_map",
-    "localize_uris",
-    "safe_relative",
-    "write_input_files",
-]
+__all__ = ["collect_output_files", "localize_uris"]
 
 _INTERNAL_URI = re.compile(r"kestra://[-\w._+~#=/]*")
 

@@ -23,7 +23,7 @@ from pydantic import Field, ValidationInfo, model_validator
 from legato.model.tasks import RunnableTask
 from legato.plugins.scripts.execute import python_executable
 from legato.plugins.scripts.fallback import warn_process_fallback
-from legato.plugins.scripts.files import input_file_map, localize_uris, safe_relative
+from legato.plugins.scripts.files import localize_uris
 from legato.plugins.scripts.runner import (
     ScriptJob,
     directories,
@@ -32,6 +32,7 @@ from legato.plugins.scripts.runner import (
     run_commands,
 )
 from legato.sdk import plugin
+from legato.sdk.input_files import input_file_map, safe_relative
 from legato.sdk.run_context import RunContext, TaskError
 from legato.sdk.scripts import DockerOptions, InputFiles, RunnerType, note_deprecated
 

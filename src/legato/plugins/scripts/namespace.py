@@ -11,7 +11,7 @@ import fnmatch
 from pathlib import Path
 from typing import Any
 
-from legato.plugins.scripts.files import safe_relative
+from legato.sdk.input_files import safe_relative
 from legato.sdk.run_context import RunContext, TaskError
 from legato.sdk.scripts import NamespaceFiles
 

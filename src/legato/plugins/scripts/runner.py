@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from legato.plugins.scripts.files import collect_output_files, write_input_files
+from legato.plugins.scripts.files import collect_output_files
 from legato.plugins.scripts.process import LineHandler, ProcessResult, run_process
 from legato.plugins.scripts.protocol import apply_message, parse_message
+from legato.sdk.input_files import write_input_files
 from legato.sdk.run_context import RunContext, TaskError, TaskWarning
 
 __all__ = ["STDERR_TAIL", "Launcher", "ScriptJob", "join_commands", "run_commands"]

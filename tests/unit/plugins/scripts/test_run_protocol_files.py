@@ -9,6 +9,7 @@ import pytest
 from plugin_support import fake_run_context
 
 from legato.plugins.scripts import files, protocol
+from legato.sdk import input_files
 from legato.sdk.run_context import TaskError
 
 
@@ -53,21 +54,21 @@ def test_a_metric_without_a_numeric_value_is_ignored_with_a_warning(tmp_path: Pa
 def test_input_file_names_leaving_the_working_dir_are_refused(tmp_path: Path, name: str) -> None:
     ctx = fake_run_context(tmp_path)
     with pytest.raises(TaskError) as info:
-        files.write_input_files(ctx, {name: "x"}, tmp_path)
+        input_files.write_input_files(ctx, {name: "x"}, tmp_path)
     assert info.value.retryable is False
 
 
 def test_input_files_are_written_with_content_or_fetched_from_storage(tmp_path: Path) -> None:
     ctx = fake_run_context(tmp_path)
     uri = ctx.storage.put_bytes(b"stored", "data.bin")
-    files.write_input_files(ctx, {"a/b.txt": "inline", "c.bin": uri}, tmp_path)
+    input_files.write_input_files(ctx, {"a/b.txt": "inline", "c.bin": uri}, tmp_path)
     assert (tmp_path / "a" / "b.txt").read_text() == "inline"
     assert (tmp_path / "c.bin").read_bytes() == b"stored"
 
 
 def test_input_files_may_be_a_json_string(tmp_path: Path) -> None:
     ctx = fake_run_context(tmp_path)
-    assert files.input_file_map(ctx, '{"x.txt": "{{ 1 + 1 }}"}') == {"x.txt": "2"}
+    assert input_files.input_file_map(ctx, '{"x.txt": "{{ 1 + 1 }}"}') == {"x.txt": "2"}
 
 
 def test_output_globs_upload_matching_files_keyed_by_relative_path(tmp_path: Path) -> None:
