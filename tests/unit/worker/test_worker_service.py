@@ -251,3 +251,22 @@ def test_stop_wakes_an_idle_worker_at_once(tmp_path: Path) -> None:
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 2
+
+
+def test_lines_an_inline_run_wrote_before_moving_to_a_thread_are_not_repeated(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    kv = FakeKV()
+    kv.entries[(NAMESPACE, "k")] = KVEntry(NAMESPACE, "k", "stored", "STRING", now, now)
+    task = {
+        "id": "t",
+        "type": "io.kestra.plugin.core.log.Log",
+        "message": ["first", "{{ kv('k') }}"],
+    }
+    queue = FakeQueue([job("r1", task)])
+    worker = make_worker(tmp_path, queue)
+    worker.kv = kv
+    asyncio.run(worker.run_until_idle())
+    [done] = queue.finished
+    assert [line.message for line in done.logs] == ["first", "stored"]
