@@ -11,6 +11,12 @@ Invariants:
   ancestors (outermost first), then its own value: ``outputs.t[v]`` or
   ``outputs.t[outer][inner]``. Only loop children carry a value (Kestra's ``resolveTasks``), so
   a task in a Sequential inside a ForEach is ``outputs.t[v]`` with no ``taskrun.value``.
+* Inside an iteration of a loop whose iterations are isolated (``flow.Loop``, see
+  ``Task.iteration_item``), a task run also sees ``item`` (``value``, ``index``, ``key`` for map
+  values, and ``parent``/``parents`` — the items of the enclosing isolated loops, nearest
+  first), and ``outputs``/``tasks`` of the loop's tasks as that iteration alone made them: not
+  nested by the iteration's value, other iterations' runs left out (Kestra runs each iteration
+  as its own execution).
 * Building is linear in the number of task runs; ``execution_outputs`` and ``task_states`` may
   be computed once and passed in when many task runs of one execution are rendered, then kept
   up to date with ``put_copy`` (copy-on-write along one path).
@@ -21,11 +27,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from legato.model import tree
 from legato.model.execution import Execution, TaskRun, _iso_instant
+from legato.model.tasks import Task
 
 if TYPE_CHECKING:
     from legato.model.flow import Flow
-    from legato.model.tasks import Task
 
 
 def frame_values(run: TaskRun, by_id: Mapping[str, TaskRun]) -> list[str]:
@@ -196,4 +203,84 @@ def task_run_variables(
         if parents:
             variables["parents"] = parents
             variables["parent"] = parents[0]
+        frames = _iterations(flow, task_run, index)
+        if frames:
+            variables["item"] = _item([item for item, _, _ in frames])
+            outer_first = frames[::-1]
+            variables["outputs"] = iteration_view(variables["outputs"], outer_first, index)
+            variables["tasks"] = iteration_view(variables["tasks"], outer_first, index)
     return variables
+
+
+#: an isolated iteration around a task run: (its ``item``, the ids of the loop's tasks, the
+#: loop's child run that opened the iteration)
+Frame = tuple[dict[str, Any], frozenset[str], TaskRun]
+
+#: per flow object: the loops with isolated iterations, by task id, with their tasks' ids
+_LOOPS: dict[int, tuple[object, dict[str, tuple[Task, frozenset[str]]]]] = {}
+
+
+def _isolating_loops(flow: Flow) -> dict[str, tuple[Task, frozenset[str]]]:
+    """The tasks of ``flow`` whose iterations are isolated, with the ids of the tasks they hold
+    (computed once per flow object)."""
+    cached = _LOOPS.get(id(flow))
+    if cached is not None and cached[0] is flow:
+        return cached[1]
+    loops: dict[str, tuple[Task, frozenset[str]]] = {}
+    for task in flow.all_tasks():
+        if type(task).iteration_item is not Task.iteration_item:
+            held = frozenset(t.id for _, t in tree.plugins_of(task, Task) if t is not task)
+            loops[task.id] = (task, held)
+    if len(_LOOPS) > 1024:
+        _LOOPS.clear()
+    _LOOPS[id(flow)] = (flow, loops)
+    return loops
+
+
+def _iterations(flow: Flow, run: TaskRun, by_id: Mapping[str, TaskRun]) -> list[Frame]:
+    """The isolated iterations ``run`` is inside, nearest first."""
+    loops = _isolating_loops(flow)
+    if not loops:
+        return []
+    frames: list[Frame] = []
+    current = run
+    while current.parentTaskRunId is not None:
+        parent = by_id.get(current.parentTaskRunId)
+        if parent is None:
+            break
+        loop = loops.get(parent.taskId)
+        if loop is not None:
+            item = loop[0].iteration_item(current)
+            if item is not None:
+                frames.append((item, loop[1], current))
+        current = parent
+    return frames
+
+
+def _item(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """``item``: the nearest iteration's, with the enclosing ones as ``parent``/``parents``."""
+    item = dict(items[0])
+    if len(items) > 1:
+        item["parent"] = items[1]
+        item["parents"] = items[1:]
+    return item
+
+
+def iteration_view(
+    tree_: Mapping[str, Any], frames: list[Frame], by_id: Mapping[str, TaskRun]
+) -> dict[str, Any]:
+    """``tree_`` (outputs or task states, nested by loop values) as seen from inside the
+    iterations of ``frames`` (outermost first): each loop's tasks show the subtree of their
+    iteration (the path of its loop values), and are left out when it has none yet."""
+    view = dict(tree_)
+    for _, held, opener in frames:
+        path = frame_values(opener, by_id)
+        for task_id in held:
+            node: Any = tree_.get(task_id)
+            for key in path:
+                node = node.get(key) if isinstance(node, dict) else None
+            if node is None:
+                view.pop(task_id, None)
+            else:
+                view[task_id] = node
+    return view

@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from legato.model.execution import TaskRun
 from legato.model.plugin import Child, Plugin, PluginKind
 from legato.model.property import Duration, Dyn, WorkerGroup
 from legato.model.retry import Retry
@@ -47,6 +48,13 @@ class Task(Plugin):
     workerGroup: WorkerGroup = None
     taskCache: TaskCache | None = None
     version: str | None = None
+
+    def iteration_item(self, child: TaskRun) -> dict[str, Any] | None:
+        """The ``item`` variable of the iteration that ``child`` (a direct child run of this task)
+        belongs to, for a loop whose iterations are isolated from each other (``flow.Loop``):
+        tasks inside the iteration see ``item`` and only that iteration's outputs. None for every
+        other task, and for children outside the iterations (``errors``, ``finally``)."""
+        return None
 
 
 class RunnableTask(Task):

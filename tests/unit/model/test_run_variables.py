@@ -128,3 +128,18 @@ def test_parents_skip_ancestors_without_value_or_outputs() -> None:
         update={"taskRunList": (bare.model_copy(update={"parentTaskRunId": None}), lone)}
     )
     assert "parents" not in run_variables.task_run_variables(FLOW, alone, task, lone)
+
+
+def test_iteration_view_shows_the_loop_tasks_as_their_iteration_made_them() -> None:
+    loop = task_run("r1", "loop")
+    opener = task_run("r2", "make", parentTaskRunId="r1", value="b", iteration=1)
+    by_id = {run.id: run for run in (loop, opener)}
+    tree = {
+        "before": {"value": 0},
+        "make": {"a": {"value": 1}, "b": {"value": 2}},
+        "use": {"a": {"value": 3}},
+    }
+    frames: list[run_variables.Frame] = [({"value": "b"}, frozenset({"make", "use"}), opener)]
+    view = run_variables.iteration_view(tree, frames, by_id)
+    assert view == {"before": {"value": 0}, "make": {"value": 2}}
+    assert tree["make"] == {"a": {"value": 1}, "b": {"value": 2}}  # the tree is not changed
