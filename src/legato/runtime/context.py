@@ -162,3 +162,6 @@ class FlowableView:
 
     def render(self, source: Any, extra: Mapping[str, Any] | None = None) -> Any:
         return self._renderer.render(source, self._task, self._run, extra)
+
+    def render_in(self, run: TaskRun, source: Any) -> Any:
+        return self._renderer.render(source, self._task, run)

@@ -77,6 +77,12 @@ class FlowableContext(Protocol):
         and maps are rendered too. Raises ``ExpressionEvaluationError``."""
         ...
 
+    def render_in(self, run: TaskRun, source: Any) -> Any:
+        """``source`` rendered as ``render`` does, but with the variables of ``run``, a task run
+        below this flowable (its ``taskrun``, ``item``, ``outputs``…; ``task`` stays the
+        flowable's): how a loop renders what one of its iterations produced."""
+        ...
+
 
 @runtime_checkable
 class Flowable(Protocol):

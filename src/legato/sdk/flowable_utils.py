@@ -7,7 +7,8 @@ Invariants:
   failed; ``finally`` runs after ``tasks`` (and ``errors``) ended; the state is the worst of
   ``tasks`` only.
 * Branches side by side (Parallel, ForEach) start in order, at most ``limit`` in progress
-  (0 = no limit); none starts after a failure.
+  (0 = no limit); none starts after a failure (except in a loop told not to stop on failures:
+  ``loop_progress(stop_on_failure=False)``, flow.Loop's ``transmitFailed: false``).
 * Costs: a sequential list is found by bisection (its runs exist for a prefix of its tasks);
   loops over many values (``LoopBranches``) are decided from per-task state counters and the
   children that just moved, never by scanning every child; other branch lists (Parallel) are
@@ -180,7 +181,7 @@ def concurrent_decision(
     """Like ``sequence_decision`` for branches run side by side (Parallel, ForEach): a loop's
     ``LoopBranches`` from state counters, any other list branch by branch."""
     if isinstance(branches, LoopBranches):
-        return with_handlers(ctx, _loop_of(ctx, branches, limit), errors, finally_)
+        return with_handlers(ctx, loop_progress(ctx, branches, limit), errors, finally_)
     kept = [b for b in branches if b.tasks]
     if not kept:
         return with_handlers(ctx, (True, StateType.SUCCESS, []), errors, finally_)
@@ -189,19 +190,22 @@ def concurrent_decision(
     return with_handlers(ctx, (done, state, nexts), errors, finally_)
 
 
-def _loop_of(
-    ctx: FlowableContext, branches: LoopBranches, limit: int
+def loop_progress(
+    ctx: FlowableContext, branches: LoopBranches, limit: int, *, stop_on_failure: bool = True
 ) -> tuple[bool, StateType, list[NextRun]]:
-    """A loop's decision without scanning its branches: their shape is known."""
+    """A loop's ``(done, worst state, next runs)`` without scanning its branches (their shape
+    is known): values start in order, at most ``limit`` in progress (0 = no limit). A failure
+    stops new values from starting; with ``stop_on_failure`` False it ends only its own branch
+    and the loop goes on (flow.Loop's ``transmitFailed: false``)."""
     if not branches or not branches.tasks:
         return True, StateType.SUCCESS, []
     if len(branches.tasks) == 1:
-        return _single_task_branches(ctx, branches, limit)
-    return _loop_branches(ctx, branches, limit)
+        return _single_task_branches(ctx, branches, limit, stop_on_failure)
+    return _loop_branches(ctx, branches, limit, stop_on_failure)
 
 
 def _single_task_branches(
-    ctx: FlowableContext, branches: Sequence[Branch], limit: int
+    ctx: FlowableContext, branches: Sequence[Branch], limit: int, stop_on_failure: bool
 ) -> tuple[bool, StateType, list[NextRun]]:
     """The loop of one task over many values, from state counts: branches start in order, so
     the first ``started`` ones exist. O(1) plus the runs created."""
@@ -209,38 +213,41 @@ def _single_task_branches(
     counts = ctx.child_states(task.id)
     started = sum(counts.values())
     active = sum(n for state, n in counts.items() if not state.is_terminal)
-    failed = any(counts.get(state) for state in FAILED_STATES)
+    stopped = stop_on_failure and any(counts.get(state) for state in FAILED_STATES)
     state = worst([s for s, n in counts.items() if n and s.is_terminal])
     nexts: list[NextRun] = []
-    if not failed:
+    if not stopped:
         room = len(branches) - started if not limit else max(limit - active, 0)
         for branch in branches[started : started + room]:
             nexts.append(NextRun(task, branch.value, branch.iteration))
-    done = not nexts and active == 0 and (failed or started == len(branches))
+    done = not nexts and active == 0 and (stopped or started == len(branches))
     return done, state, nexts
 
 
 def _loop_branches(
-    ctx: FlowableContext, branches: Sequence[Branch], limit: int
+    ctx: FlowableContext, branches: Sequence[Branch], limit: int, stop_on_failure: bool
 ) -> tuple[bool, StateType, list[NextRun]]:
     """A loop of several tasks over many values (ForEach), from state counts and the children
     that moved: each value's tasks run in order (the successor of a child that just ended is
-    created), values start in order up to ``limit`` in progress. O(tasks + moved children)."""
+    created), values start in order up to ``limit`` in progress. A branch is finished when its
+    last task ended or an earlier one failed. O(tasks + moved children)."""
     tasks = branches[0].tasks
     counts = [ctx.child_states(task.id) for task in tasks]
     started = sum(counts[0].values())
-    finished = sum(n for state, n in counts[-1].items() if state.is_terminal)
+    cut_short = sum(n for c in counts[:-1] for state, n in c.items() if state in FAILED_STATES)
+    finished = sum(n for state, n in counts[-1].items() if state.is_terminal) + cut_short
     active = sum(n for c in counts for state, n in c.items() if not state.is_terminal)
     failed = any(c.get(state) for c in counts for state in FAILED_STATES)
+    stopped = stop_on_failure and failed
     state = worst([s for c in counts for s, n in c.items() if n and s.is_terminal])
     nexts: list[NextRun] = []
-    if not failed:
+    if not stopped:
         nexts.extend(_successors(ctx, tasks))
         in_progress = started - finished
         room = len(branches) - started if not limit else max(limit - in_progress, 0)
         for branch in branches[started : started + room]:
             nexts.append(NextRun(tasks[0], branch.value, branch.iteration_of(0)))
-    done = not nexts and active == 0 and (failed or finished == len(branches))
+    done = not nexts and active == 0 and (stopped or finished == len(branches))
     return done, state, nexts
 
 
