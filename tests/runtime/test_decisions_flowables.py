@@ -847,11 +847,6 @@ def test_foreach_of_several_tasks_keeps_each_value_in_order_within_the_limit(
             "  templateId: shared",
             "flow.Subflow",
         ),
-        (
-            "- id: t\n  type: io.kestra.plugin.core.flow.Loop\n  values: [a]\n  tasks:\n"
-            + children("inner"),
-            "use flow.ForEach",
-        ),
     ],
 )
 def test_unsupported_flowables_fail_saying_what_to_use_instead(task: str, hint: str) -> None:

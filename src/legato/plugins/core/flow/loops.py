@@ -1,5 +1,6 @@
-"""Core flowables that repeat their children: ``ForEach``, ``Loop``, the deprecated
-``EachSequential`` / ``EachParallel``, and ``LoopUntil`` (alias ``WaitFor``).
+"""Core flowables that repeat their children: ``ForEach``, the deprecated ``EachSequential`` /
+``EachParallel``, and ``LoopUntil`` (alias ``WaitFor``); ``Loop`` (isolated iterations) is in
+``loop``, on the same branches.
 
 Invariants: ``values`` is required (a list, or a string/expression rendering to a JSON array);
 ``concurrencyLimit`` and ``concurrent`` are ≥ 0 (0 = no limit); ``tasks`` is non-empty.
@@ -9,9 +10,9 @@ LoopUntil's ``checkFrequency`` defaults (interval PT1M, no maximum).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
@@ -43,15 +44,21 @@ _BRANCHES: dict[tuple[int, str], tuple[object, LoopBranches]] = {}
 
 
 def loop_branches(
-    owner: object, ctx: FlowableContext, values: Any, tasks: Sequence[Task]
+    owner: object,
+    ctx: FlowableContext,
+    values: Any,
+    tasks: Sequence[Task],
+    texts: Callable[[list[Any]], list[str]] | None = None,
 ) -> LoopBranches:
-    """One branch of ``tasks`` per distinct loop value (``taskrun.value`` text); ``iteration``
-    numbers every (value, task) pair in order, as Kestra's ``resolveEachTasks``."""
+    """One branch of ``tasks`` per loop value (``taskrun.value`` text; by default the distinct
+    values, ``texts`` may say otherwise); ``iteration`` numbers every (value, task) pair in
+    order, as Kestra's ``resolveEachTasks``."""
     key = (id(owner), ctx.task_run.id)
     cached = _BRANCHES.get(key)
     if cached is not None and cached[0] is owner:
         return cached[1]
-    branches = LoopBranches(enabled(tasks), distinct_values(loop_values(ctx, values)))
+    rendered = loop_values(ctx, values)
+    branches = LoopBranches(enabled(tasks), (texts or distinct_values)(rendered))
     if len(_BRANCHES) > 1024:
         _BRANCHES.clear()
     _BRANCHES[key] = (owner, branches)
@@ -92,32 +99,6 @@ class ForEach(BranchingTask):
     def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
         branches = loop_branches(self, ctx, self.values, self.tasks)
         return loop_decision(self, ctx, branches, int(ctx.render(self.concurrencyLimit)))
-
-
-@plugin(
-    "io.kestra.plugin.core.flow.Loop",
-    title="Run a group of tasks for each value, each iteration in its own context.",
-)
-class Loop(BranchingTask):
-    """Run ``tasks`` once per value; ``item.value`` is the current value."""
-
-    values: LoopValues
-    concurrencyLimit: NonNegativeInt = 0
-    transmitFailed: bool = True
-    outputs: list[dict[str, Any]] | None = None
-    fetchType: Literal["AUTO", "FETCH", "STORE"] = "AUTO"
-    breakWhen: str | None = None
-    tasks: NonEmptyTasks
-
-    def decide(self, ctx: FlowableContext) -> tuple[list[NextRun], StateType | None]:
-        """Not run by Legato yet: Kestra runs each iteration as an isolated sub-execution
-        (``item.*`` variables, declared ``outputs`` per iteration, ``iterationCount``)."""
-        raise NotImplementedError(
-            "flow.Loop (each iteration an isolated sub-execution with 'item.value', declared "
-            "'outputs' and 'iterationCount') is not supported by Legato yet; use flow.ForEach "
-            "(read the value as 'taskrun.value', or 'parent.taskrun.value' inside a flowable) "
-            "or a flow.Subflow per value"
-        )
 
 
 @plugin(
