@@ -7,7 +7,7 @@ name declared twice is a programming error caught at import.
 from __future__ import annotations
 
 from legato.expressions.callables import Callables
-from legato.expressions.functions import builtins, calendar, data, execution, ids
+from legato.expressions.functions import builtins, calendar, data, execution, ids, loops
 
 
 def _merge(*tables: Callables) -> Callables:
@@ -20,4 +20,6 @@ def _merge(*tables: Callables) -> Callables:
     return merged
 
 
-FUNCTIONS = _merge(builtins.TABLE, calendar.TABLE, data.TABLE, ids.TABLE, execution.TABLE)
+FUNCTIONS = _merge(
+    builtins.TABLE, calendar.TABLE, data.TABLE, ids.TABLE, execution.TABLE, loops.TABLE
+)
