@@ -267,3 +267,17 @@ def test_unsupported_options_fail_the_loop_saying_so(option: str, hint: str) -> 
     assert h.state_of("loop") == S.FAILED
     assert "log" not in h.task_ids()
     assert any(hint in line.message and line.level == "ERROR" for line in h.logs)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ('"not json"', "values must be a list or a JSON array, got 'not json'"),
+        ("[a, null]", "found 1 null value(s) in the loop values"),
+    ],
+)
+def test_bad_values_fail_the_loop_naming_them(values: str, message: str) -> None:
+    h = started(loop(values, logs("log")))
+    assert h.state_of("loop") == S.FAILED
+    assert h.state == S.FAILED
+    assert any(message in line.message and line.level == "ERROR" for line in h.logs)
