@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from conftest import Backend
 from store_contract_support import START, at, event, execution, job, log, moved
 
-from legato.model.execution import StateType
+from legato.model.execution import Execution, StateType
 from legato.store.bundle import Store
-from legato.store.protocols import LOCK_TIMEOUT, NewEvent, StoreConflictError
+from legato.store.protocols import (
+    LOCK_TIMEOUT,
+    JobResult,
+    LockLostError,
+    MetricEntry,
+    NewEvent,
+    StoreConflictError,
+    StoredEvent,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -230,3 +239,98 @@ async def test_racing_executors_consume_every_event_exactly_once(backend: Backen
     await asyncio.gather(executor(stores[0], "x1"), executor(stores[1], "x2"))
     expected = [f"e{number}-{n}" for number in range(8) for n in range(4)]
     assert sorted(consumed) == sorted(expected)
+
+
+async def _handed_job(store: Store) -> tuple[Execution, StoredEvent]:
+    """e1 claimed by x1, then committed RUNNING with job j1 claimed by w1 and its lock kept."""
+    await store.executions.create(execution("e1"), [event("e1", "A")])
+    [(current, events)] = await store.executor.claim_events("x1", START)
+    running = moved(current, StateType.RUNNING, at(1))
+    handed = replace(job("j1", "e1", "tr1"), claimed_by="w1", claimed_at=at(1))
+    await store.executor.commit(running, [events[0].id], jobs=[handed], keep_lock_at=at(1))
+    return running, events[0]
+
+
+async def test_a_kept_lock_hides_the_execution_from_claims_and_shows_it_to_its_holder(
+    store: Store,
+) -> None:
+    running, _ = await _handed_job(store)
+    await store.executor.enqueue([event("e1", "KillRequested"), event("e1", "T", due_at=at(60))])
+    assert await store.executor.claim_events("x1", at(2)) == []
+    assert await store.executor.claim_events("x2", at(2)) == []
+    assert await store.executor.owned_events("x2", at(2)) == {}
+    owned = await store.executor.owned_events("x1", at(2))
+    assert {i: [e.payload["event"] for e in evs] for i, evs in owned.items()} == {
+        "e1": ["KillRequested"]
+    }
+    # the holder commits with the events it owns; the lock goes, the timer stays queued
+    await store.executor.commit(running, [owned["e1"][0].id], holder="x1")
+    assert await store.executor.owned_events("x1", at(90)) == {}
+    [(again, timers)] = await store.executor.claim_events("x2", at(90))
+    assert (again.id, [e.payload["event"] for e in timers]) == ("e1", ["T"])
+
+
+async def test_a_commit_with_results_deletes_their_jobs_and_stores_logs_and_metrics(
+    store: Store,
+) -> None:
+    running, _ = await _handed_job(store)
+    result = JobResult(
+        "j1",
+        "e1",
+        [event("e1", "TaskRunFinished")],
+        [log("e1", "from the task", at(2))],
+        [MetricEntry("e1", "tr1", "rows", "counter", 3.0, at(2))],
+    )
+    done = moved(running, StateType.SUCCESS, at(3))
+    await store.executor.commit(
+        done, [], logs=[log("e1", "from the executor", at(3))], results=[result], holder="x1"
+    )
+    assert await store.worker_queue.claim("w2", 10, at(4)) == []  # the job is gone, not re-queued
+    assert await store.worker_queue.requeue_stale(at(1000)) == 0
+    assert [e.message for e in await store.logs.find("e1")] == [
+        "from the task",
+        "from the executor",
+    ]
+    assert [(m.name, m.value) for m in await store.metrics.find("e1")] == [("rows", 3.0)]
+    # the result's events were stepped: they are not queued
+    assert await store.executor.claim_events("x2", at(5)) == []
+    assert (await store.executions.get("e1")) == done
+
+
+async def test_a_holder_that_lost_its_lock_writes_nothing(store: Store) -> None:
+    running, _ = await _handed_job(store)
+    await store.executor.enqueue([event("e1", "B")])
+    expired = at(1) + LOCK_TIMEOUT * 2
+    [(taken, _events)] = await store.executor.claim_events("x2", expired)
+    result = JobResult("j1", "e1", [event("e1", "TaskRunFinished")], [log("e1", "x")])
+    with pytest.raises(LockLostError):
+        await store.executor.commit(
+            moved(running, StateType.SUCCESS, expired), [], results=[result], holder="x1"
+        )
+    assert (await store.executions.get("e1")) == taken
+    assert await store.logs.find("e1") == []
+    # the job is still there, claimed by w1: its worker may still store the result itself
+    await store.worker_queue.finish("j1", [event("e1", "TaskRunFinished")])
+    assert await store.worker_queue.requeue_stale(expired + LOCK_TIMEOUT) == 0
+
+
+async def test_a_result_whose_job_is_gone_writes_nothing(store: Store) -> None:
+    running, _ = await _handed_job(store)
+    await store.worker_queue.finish("j1", [])  # reported through the store already
+    result = JobResult("j1", "e1", [event("e1", "TaskRunFinished")], [log("e1", "x")])
+    with pytest.raises(LockLostError):
+        await store.executor.commit(
+            moved(running, StateType.SUCCESS, at(2)), [], results=[result], holder="x1"
+        )
+    assert (await store.executions.get("e1")) == running
+    assert await store.logs.find("e1") == []
+
+
+async def test_a_kept_lock_is_refreshed_by_each_commit(store: Store) -> None:
+    running, _ = await _handed_job(store)
+    later = at(1) + LOCK_TIMEOUT * 0.75
+    await store.executor.commit(running, [], holder="x1", keep_lock_at=later)
+    await store.executor.enqueue([event("e1", "B")])
+    # older than LOCK_TIMEOUT since the first commit, not since the refresh: still held
+    assert await store.executor.claim_events("x2", at(1) + LOCK_TIMEOUT * 1.5) == []
+    assert list(await store.executor.owned_events("x1", later)) == ["e1"]

@@ -23,7 +23,9 @@ from legato.store.protocols import (
     LOCK_TIMEOUT,
     ExecutionQuery,
     FlowRecord,
+    JobResult,
     KVEntry,
+    LockLostError,
     LogEntry,
     MetricEntry,
     NewEvent,
@@ -217,19 +219,50 @@ class MemoryExecutor:
         events: Sequence[NewEvent] = (),
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
+        results: Sequence[JobResult] = (),
+        holder: str | None = None,
+        keep_lock_at: datetime | None = None,
     ) -> None:
         state = self._state
         state.check_new(jobs, new_executions)
+        if holder is not None:
+            lock = state.locks.get(execution.id)
+            if lock is None or lock[0] != holder:
+                raise LockLostError(f"execution {execution.id} is not locked by {holder}")
+        gone = [r.job_id for r in results if r.job_id not in state.jobs]
+        if gone:
+            raise LockLostError(f"the worker jobs {gone} no longer exist (re-queued)")
         rules.dumps([e.payload for e in events] + [j.payload for j in jobs])
         state.executions[execution.id] = execution
         for event_id in consumed:
             state.events.pop(event_id, None)
         state.add_jobs(jobs)
         state.enqueue(events)
+        for result in results:
+            del state.jobs[result.job_id]
+            state.logs.extend(result.logs)
+            state.metrics.extend(result.metrics)
         state.logs.extend(logs)
         for new in new_executions:
             state.executions[new.id] = new
-        state.locks.pop(execution.id, None)
+        if keep_lock_at is None:
+            state.locks.pop(execution.id, None)
+        else:
+            state.locks[execution.id] = (holder or state.locks[execution.id][0], keep_lock_at)
+
+    async def owned_events(self, executor_id: str, now: datetime) -> dict[str, list[StoredEvent]]:
+        state = self._state
+        owned: dict[str, list[StoredEvent]] = {}
+        for event_id in sorted(state.events):
+            event = state.events[event_id]
+            lock = state.locks.get(event.execution_id)
+            if lock is None or lock[0] != executor_id:
+                continue
+            if event.due_at is None or event.due_at <= now:
+                owned.setdefault(event.execution_id, []).append(
+                    replace(event, payload=_copy(event.payload))
+                )
+        return owned
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         for execution_id in execution_ids:

@@ -7,8 +7,9 @@ suite (tests/contract/) runs each port on every adapter. Invariants shared by al
   consumed events and the log lines land together or not at all. A crash at any point loses
   nothing: unconsumed events are delivered again, unclaimed jobs stay queued.
 * Events of one execution are processed by one executor at a time (``claim_events`` locks the
-  execution until ``commit`` or ``release``); events are delivered in insertion order, timers
-  only once due.
+  execution until ``commit`` or ``release``; a commit may keep the lock for the next step, and
+  ``owned_events`` then delivers the execution's events to its holder only); events are
+  delivered in insertion order, timers only once due.
 * A worker job is claimed by one worker; a job whose worker stopped heartbeating for longer
   than the stale delay goes back to the queue (its attempt is then run again).
 * Values are JSON-like; executions round-trip through ``Execution.to_json``.
@@ -27,6 +28,11 @@ from legato.model.execution import Execution, StateType
 
 class StoreConflictError(LegatoError):
     """A write clashed with stored data (a duplicate execution or job id); nothing was written."""
+
+
+class LockLostError(StoreConflictError):
+    """A commit checked for its executor's lock and found it gone (expired and taken by
+    another executor), or a result's job gone (re-queued); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,19 @@ class NewEvent:
     execution_id: str
     payload: dict[str, Any]
     due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a worker's ``WorkerQueue.finish`` of a job would store, handed to the executor of
+    its own process in memory instead: the executor steps ``events`` at once and its commit
+    deletes the job and appends ``logs`` and ``metrics``."""
+
+    job_id: str
+    execution_id: str
+    events: Sequence[NewEvent]
+    logs: Sequence[LogEntry] = ()
+    metrics: Sequence[MetricEntry] = ()
 
 
 @dataclass(frozen=True)
@@ -207,12 +226,25 @@ class ExecutorStore(Protocol):
         events: Sequence[NewEvent] = (),
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
+        results: Sequence[JobResult] = (),
+        holder: str | None = None,
+        keep_lock_at: datetime | None = None,
     ) -> None:
         """Atomically: save ``execution``, delete ``consumed`` events, enqueue ``jobs`` and
-        ``events``, append ``logs``, create ``new_executions``; then unlock the execution.
+        ``events``, append ``logs``, create ``new_executions``, delete the jobs of ``results``
+        and append their logs and metrics (their events were stepped: they are not stored);
+        then unlock the execution, or with ``keep_lock_at`` keep it locked, its lock time
+        refreshed to that instant.
 
         Raises StoreConflictError (and writes nothing) when a job id or a new execution id
-        already exists."""
+        already exists; LockLostError (and writes nothing) when ``holder`` is given and the
+        execution is not locked by that executor, or a job of ``results`` no longer exists."""
+        ...
+
+    async def owned_events(self, executor_id: str, now: datetime) -> dict[str, list[StoredEvent]]:
+        """Due events of the executions locked by ``executor_id`` (those its commits kept
+        locked), grouped by execution in insertion order. ``claim_events`` never returns
+        them to another executor while the lock holds."""
         ...
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:

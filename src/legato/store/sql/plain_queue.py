@@ -33,6 +33,12 @@ CLAIM_JOBS = (
     " RETURNING seq, id, execution_id, task_run_id, payload"
 )
 
+OWNED_EVENTS = (
+    "SELECT e.id, e.execution_id, e.payload, e.due_at FROM executor_events AS e"
+    " JOIN execution_locks AS l ON l.execution_id = e.execution_id"
+    f" WHERE l.executor_id = ? AND {_DUE.replace('due_at', 'e.due_at')} ORDER BY e.id"
+)
+
 Claimed = list[tuple[str, str, list[StoredEvent]]]
 
 
@@ -40,7 +46,8 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _instant(text: str | None) -> datetime | None:
+def instant(text: str | None) -> datetime | None:
+    """A stored instant (``sqlite_instant`` text) as an aware UTC datetime."""
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
@@ -64,7 +71,7 @@ def _load(db: Any, locked: list[str], stamp: str) -> Claimed:
         (*locked, stamp),
     )
     for event_id, execution_id, payload, due_at in events:
-        event = StoredEvent(event_id, execution_id, rules.loads(payload), _instant(due_at))
+        event = StoredEvent(event_id, execution_id, rules.loads(payload), instant(due_at))
         grouped.setdefault(execution_id, []).append(event)
     found = db.execute(
         f"SELECT id, document FROM executions WHERE id IN ({_marks(len(locked))})", locked
@@ -73,6 +80,18 @@ def _load(db: Any, locked: list[str], stamp: str) -> Claimed:
     orphans = [i for i in locked if i not in documents or i not in grouped]
     plain.delete(db, "execution_locks", "execution_id", orphans)
     return [(i, documents[i], evs) for i, evs in grouped.items() if i in documents]
+
+
+def holds_lock(db: Any, execution_id: str, executor_id: str) -> bool:
+    """Whether ``executor_id`` holds the lock of the execution."""
+    sql = "SELECT 1 FROM execution_locks WHERE execution_id = ? AND executor_id = ?"
+    return db.execute(sql, (execution_id, executor_id)).fetchone() is not None
+
+
+def keep_lock(db: Any, execution_id: str, at: datetime) -> None:
+    """Keep the execution's lock, its lock time moved to ``at``."""
+    sql = "UPDATE execution_locks SET locked_at = ? WHERE execution_id = ?"
+    db.execute(sql, (sqlite_instant(at), execution_id))
 
 
 def update_document(db: Any, execution_id: str, document: str) -> bool:

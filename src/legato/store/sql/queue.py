@@ -26,6 +26,8 @@ from legato.model.execution import Execution
 from legato.store import rules
 from legato.store.protocols import (
     LOCK_TIMEOUT,
+    JobResult,
+    LockLostError,
     LogEntry,
     MetricEntry,
     NewEvent,
@@ -111,25 +113,40 @@ class SqlExecutorStore:
         events: Sequence[NewEvent] = (),
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
+        results: Sequence[JobResult] = (),
+        holder: str | None = None,
+        keep_lock_at: datetime | None = None,
     ) -> None:
         document = self._documents.write(execution)
         row = execution_row(execution, document)
-        event_list, log_list = event_rows(events), log_rows(logs)
+        event_list = event_rows(events)
+        log_list = log_rows([line for result in results for line in result.logs] + list(logs))
+        metric_list = metric_rows([m for result in results for m in result.metrics])
         job_list = _job_rows(jobs)
+        finished = [result.job_id for result in results]
+        lock = _LockChange(execution.id, holder, keep_lock_at)
 
         def commit(conn: sa.Connection) -> None:
+            lock.check(conn)
+            for job_id in finished:
+                if conn.execute(sql.DELETE_JOB, {"job_id": job_id}).rowcount == 0:
+                    raise LockLostError(f"worker job {job_id} no longer exists (re-queued)")
             conn.execute(self._sql.save_execution, row)
             if consumed:
                 conn.execute(sql.DELETE_EVENTS, {"ids": list(consumed)})
             _insert_jobs(conn, job_list)
             _insert(conn, sql.INSERT_EVENTS, event_list)
             _insert(conn, sql.INSERT_LOGS, log_list)
+            _insert(conn, sql.INSERT_METRICS, metric_list)
             insert_executions(conn, new_executions)
-            conn.execute(sql.UNLOCK_ONE, {"execution_id": execution.id})
+            lock.apply(conn)
 
         document_only = self._documents.only_document_changed(execution)
 
         def commit_plain(db: Any) -> None:
+            lock.check_plain(db)
+            if plain.delete(db, "worker_jobs", "id", finished) != len(finished):
+                raise LockLostError(f"a worker job among {finished} no longer exists (re-queued)")
             # rewriting the indexed columns with equal values still rewrites their index pages
             if not (document_only and plain_queue.update_document(db, execution.id, document)):
                 plain.insert(db, "executions", [row], upsert_key="id")
@@ -137,10 +154,11 @@ class SqlExecutorStore:
             plain_queue.insert_rows(db, "worker_jobs", job_list, "a worker job id", "id")
             plain.insert(db, "executor_events", event_list)
             plain.insert(db, "logs", log_list)
+            plain.insert(db, "metrics", metric_list)
             if new_executions:
                 rows = [execution_row(e) for e in new_executions]
                 plain_queue.insert_rows(db, "executions", rows, "an execution id", "id")
-            plain.delete(db, "execution_locks", "execution_id", [execution.id])
+            lock.apply_plain(db)
 
         if self._db.is_sqlite:
             await self._db.write_plain(commit_plain)
@@ -150,6 +168,26 @@ class SqlExecutorStore:
         for job, job_row in zip(jobs, job_list, strict=True):
             if job.claimed_by is None:  # a handed-off job reaches its worker as it is
                 self._payloads.remember(job.id, job_row["payload"], job.payload)
+
+    async def owned_events(self, executor_id: str, now: datetime) -> dict[str, list[StoredEvent]]:
+        if self._db.is_sqlite:
+            stamp = sqlite_instant(now)
+            rows = await self._db.read_plain((plain_queue.OWNED_EVENTS, (executor_id, stamp)))
+            found = [
+                StoredEvent(i, e, rules.loads(p), plain_queue.instant(d)) for i, e, p, d in rows
+            ]
+        else:
+            params = {"executor": executor_id, "now": now}
+            found = await self._db.read(
+                lambda conn: [
+                    StoredEvent(r.id, r.execution_id, rules.loads(r.payload), r.due_at)
+                    for r in conn.execute(sql.OWNED_EVENTS, params)
+                ]
+            )
+        owned: dict[str, list[StoredEvent]] = {}
+        for event in found:
+            owned.setdefault(event.execution_id, []).append(event)
+        return owned
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
@@ -193,6 +231,45 @@ def _load(
     if orphans:
         conn.execute(sql.UNLOCK, {"ids": orphans})
     return [(i, documents[i], evs) for i, evs in grouped.items() if i in documents]
+
+
+@dataclass(frozen=True)
+class _LockChange:
+    """What a commit does with its execution's lock: check that ``holder`` (when given) holds
+    it, then delete it, or keep it with its lock time moved to ``keep_at``."""
+
+    execution_id: str
+    holder: str | None
+    keep_at: datetime | None
+
+    def _lost(self) -> LockLostError:
+        return LockLostError(f"execution {self.execution_id} is no longer locked by {self.holder}")
+
+    def check(self, conn: sa.Connection) -> None:
+        if self.holder is None:
+            return
+        params = {"execution_id": self.execution_id, "executor": self.holder}
+        if conn.execute(sql.LOCK_HOLDER, params).first() is None:
+            raise self._lost()
+
+    def apply(self, conn: sa.Connection) -> None:
+        if self.keep_at is None:
+            conn.execute(sql.UNLOCK_ONE, {"execution_id": self.execution_id})
+        else:
+            params = {"locked_id": self.execution_id, "at": self.keep_at}
+            conn.execute(sql.KEEP_LOCK, params)
+
+    def check_plain(self, db: Any) -> None:
+        if self.holder is not None and not plain_queue.holds_lock(
+            db, self.execution_id, self.holder
+        ):
+            raise self._lost()
+
+    def apply_plain(self, db: Any) -> None:
+        if self.keep_at is None:
+            plain.delete(db, "execution_locks", "execution_id", [self.execution_id])
+        else:
+            plain_queue.keep_lock(db, self.execution_id, self.keep_at)
 
 
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:

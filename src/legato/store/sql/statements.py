@@ -54,6 +54,24 @@ UNLOCK_ONE = execution_locks.delete().where(
     execution_locks.c.execution_id == sa.bindparam("execution_id")
 )
 
+LOCK_HOLDER = sa.select(execution_locks.c.execution_id).where(
+    execution_locks.c.execution_id == sa.bindparam("execution_id"),
+    execution_locks.c.executor_id == sa.bindparam("executor"),
+)
+
+KEEP_LOCK = (
+    execution_locks.update()
+    .where(execution_locks.c.execution_id == sa.bindparam("locked_id"))
+    .values(locked_at=sa.bindparam("at"))
+)
+
+OWNED_EVENTS = (
+    sa.select(executor_events)
+    .join(execution_locks, execution_locks.c.execution_id == executor_events.c.execution_id)
+    .where(execution_locks.c.executor_id == sa.bindparam("executor"), _DUE)
+    .order_by(executor_events.c.id)
+)
+
 DELETE_EVENTS = executor_events.delete().where(
     executor_events.c.id.in_(sa.bindparam("ids", expanding=True))
 )
