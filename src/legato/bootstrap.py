@@ -25,6 +25,7 @@ from legato._kernel.clock import Clock, SystemClock
 from legato._kernel.ids import new_id
 from legato.errors import LegatoError
 from legato.executor.service import Executor, ExecutorOptions, ExecutorPorts
+from legato.executor.unsaved_logs import LogsWithUnsaved
 from legato.executor.wakeup import (
     NotifyingExecutionRepository,
     NotifyingExecutorStore,
@@ -127,6 +128,7 @@ class Engine:
         worker, handoff = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
         self.executor.handoff = handoff
+        handoff.on_result = self.executor.wakeup.notify
         bridge = worker_bridge.Bridge(asyncio.get_running_loop())
         self.executor.options = replace(
             self.executor.options, platform=executor_platform(self, bridge)
@@ -138,10 +140,10 @@ class Engine:
             yield
         finally:
             handoff.close()
-            self.executor.handoff = None
             for daemon in daemons:
                 daemon.stop()
             done, pending = await asyncio.wait(tasks, timeout=10)
+            self.executor.handoff = None
             for task in pending:
                 task.cancel()
             for task in done:
@@ -337,7 +339,9 @@ def executor_platform(
     execution."""
     secrets = worker_secrets.EnvSecrets()
     stores = engine.stores
-    logs = maintenance.SyncLogReader(stores.logs, bridge)
+    # lines of results stepped from memory are read before the commit that stores them
+    unsaved = LogsWithUnsaved(stores.logs, engine.executor.unsaved_logs)
+    logs = maintenance.SyncLogReader(unsaved, bridge)
 
     def kv(namespace: str) -> worker_kv.RunKV:
         return worker_kv.RunKV(stores.kv, bridge, engine.clock, namespace)

@@ -20,6 +20,13 @@ Invariants:
   loaded fails the same way.
 * Worker interruptions (``KillTaskRuns``) are asked after the commit: a crash in between only
   lets a doomed task run finish.
+* Results of jobs handed to the worker of this process come back in memory
+  (``services.handoff``): while an execution has such jobs unsettled, its commit keeps its
+  lock (``_kept``, with the execution as committed), and each pass steps the kept executions
+  that got results or stored events (``owned_events``) before claiming others: one
+  transaction per step instead of a worker's, a claim's and the executor's. A kept lock found
+  lost at commit (expired and taken over) drops the step: its results are stored as a
+  worker's would be, and the execution is stepped again from the store.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from legato import runtime
 from legato._kernel.clock import Clock
@@ -37,6 +45,7 @@ from legato._kernel.ids import new_id
 from legato.errors import LegatoError
 from legato.executor import effects
 from legato.executor.inline import InlineGuard, NeedsThread
+from legato.executor.unsaved_logs import UnsavedLogs
 from legato.executor.wakeup import Wakeup
 from legato.expressions.platform import Platform
 from legato.model.execution import Execution, StateType
@@ -48,6 +57,8 @@ from legato.services.handoff import LocalHandoff
 from legato.store.protocols import (
     ExecutionRepository,
     ExecutorStore,
+    JobResult,
+    LockLostError,
     LogEntry,
     NewEvent,
     StoredEvent,
@@ -117,6 +128,10 @@ class Executor:
         self.observers: list[Callable[[Execution], None]] = []
         #: jobs go straight to the worker of this process when set (``services.handoff``)
         self.handoff: LocalHandoff | None = None
+        #: executions whose lock this executor kept at its last commit, as committed
+        self._kept: dict[str, Execution] = {}
+        #: log lines of the in-memory results being stepped (read by ``errorLogs()``)
+        self.unsaved_logs = UnsavedLogs()
 
     def stop(self) -> None:
         """Finish the current pass and return from ``run``."""
@@ -151,6 +166,7 @@ class Executor:
             await self.wakeup.wait(
                 self._timeout(self.options.idle_poll if idle else self.options.busy_poll, now)
             )
+        await self._let_go()
 
     def _timeout(self, poll: float, now: datetime) -> float:
         """``poll``, shortened to the next timer known."""
@@ -181,20 +197,86 @@ class Executor:
 
     async def run_once(self) -> int:
         """One pass over due events; returns how many executions were stepped."""
+        kept = await self._run_kept()
         now = self.options.clock.now()
         claimed = await self.ports.store.claim_events(
             self.options.executor_id, now, self.options.batch
         )
         for execution, stored in claimed:
+            await self._process_or_give_up(execution, stored)
+        return kept + len(claimed)
+
+    async def _process_or_give_up(
+        self,
+        execution: Execution,
+        stored: list[StoredEvent],
+        results: Sequence[JobResult] = (),
+    ) -> None:
+        try:
+            await self.process(execution, stored, results)
+        except LockLostError:
+            # a kept lock expired and another executor took the execution over
+            LOGGER.warning("executor: lost the lock of execution %s", execution.id)
+            self._kept.pop(execution.id, None)
+            await self._store_results(results)
+        except Exception as error:
+            LOGGER.exception("executor: execution %s could not be committed", execution.id)
+            await self._give_up(execution, stored, error, results)
+
+    async def _run_kept(self) -> int:
+        """Step the kept executions that got results from the local worker or stored events;
+        results of executions not kept are stored as a worker's would be."""
+        handoff = self.handoff
+        results = handoff.take_results() if handoff is not None else []
+        if not self._kept:
+            await self._store_results(results)
+            return 0
+        owned = await self.ports.store.owned_events(
+            self.options.executor_id, self.options.clock.now()
+        )
+        by_execution: dict[str, list[JobResult]] = {}
+        for result in results:
+            by_execution.setdefault(result.execution_id, []).append(result)
+        await self._store_results([r for r in results if r.execution_id not in self._kept])
+        due = [i for i in self._kept if i in owned or i in by_execution]
+        for execution_id in due:
+            execution = self._kept[execution_id]
+            await self._process_or_give_up(
+                execution, owned.get(execution_id, []), by_execution.get(execution_id, [])
+            )
+        return len(due)
+
+    async def _store_results(self, results: Sequence[JobResult]) -> None:
+        """Store ``results`` as their worker's ``finish`` would (the executor steps them from
+        the queue later); those that cannot be stored are taken again at the next pass."""
+        handoff = self.handoff
+        for index, result in enumerate(results):
             try:
-                await self.process(execution, stored)
-            except Exception as error:
-                LOGGER.exception("executor: execution %s could not be committed", execution.id)
-                await self._give_up(execution, stored, error)
-        return len(claimed)
+                await self.ports.workers.finish(
+                    result.job_id, result.events, result.logs, result.metrics
+                )
+            except Exception:
+                if handoff is not None:
+                    handoff.give_back(results[index:])
+                raise
+            if handoff is not None:
+                handoff.settled([result])
+
+    async def _let_go(self) -> None:
+        """On stop: store the results not stepped and unlock the kept executions."""
+        handoff = self.handoff
+        try:
+            await self._store_results(handoff.take_results() if handoff is not None else [])
+        finally:
+            kept, self._kept = list(self._kept), {}
+            await self.ports.store.release(self.options.executor_id, kept)
 
     async def _give_up(
-        self, execution: Execution, stored: list[StoredEvent], error: Exception
+        self,
+        execution: Execution,
+        stored: list[StoredEvent],
+        error: Exception,
+        results: Sequence[JobResult] = (),
     ) -> None:
         """A transition that cannot be committed fails its execution (consuming the events),
         so one poisoned execution never blocks the queue; if even that cannot be stored the
@@ -202,6 +284,7 @@ class Executor:
         now = self.options.clock.now()
         why = f"the executor could not store the next state: {error}"
         failed, items, lines = _failed(execution, now, why)
+        kept = self._kept.pop(execution.id, None) is not None
         try:
             writes = await self.effects.apply(failed, items, now)
             writes.logs.extend(_entry(failed, now, line) for line in lines)
@@ -211,19 +294,40 @@ class Executor:
                 events=writes.events,
                 logs=writes.logs,
                 new_executions=writes.new_executions,
+                results=results,
+                holder=self.options.executor_id if kept else None,
             )
         except Exception:
             LOGGER.exception("executor: execution %s could not be failed", execution.id)
             await self.ports.store.release(self.options.executor_id, [execution.id])
+            await self._store_results(results)
+            return
+        if self.handoff is not None:
+            self.handoff.settled(results)
 
-    async def process(self, execution: Execution, stored: list[StoredEvent]) -> Execution:
-        """Step ``stored`` events of ``execution`` and commit; returns the new execution."""
+    async def process(
+        self,
+        execution: Execution,
+        stored: list[StoredEvent],
+        results: Sequence[JobResult] = (),
+    ) -> Execution:
+        """Step ``stored`` events of ``execution``, then the events of ``results`` (from the
+        local worker, in memory), and commit; returns the new execution."""
         now = self.options.clock.now()
-        stepped, items, lines = await self._step_all(execution, stored, now)
+        payloads = [e.payload for e in stored]
+        payloads.extend(event.payload for result in results for event in result.events)
+        task_lines = [line for result in results for line in result.logs]
+        with self.unsaved_logs.holding(execution.id, task_lines):
+            stepped, items, lines = await self._step_all(execution, payloads, now)
         writes = await self.effects.apply(stepped, items, now)
         writes.logs.extend(_entry(stepped, now, line) for line in lines)
         handoff = self.handoff
         jobs = handoff.claim_for_worker(writes.jobs, now) if handoff else writes.jobs
+        keep = (
+            handoff is not None
+            and not stepped.state.current.is_terminal
+            and handoff.keeps(execution.id, jobs, results)
+        )
         try:
             await self.ports.store.commit(
                 stepped,
@@ -232,13 +336,21 @@ class Executor:
                 events=writes.events,
                 logs=writes.logs,
                 new_executions=writes.new_executions,
+                results=results,
+                holder=self.options.executor_id if execution.id in self._kept else None,
+                keep_lock_at=now if keep else None,
             )
         except BaseException:
             if handoff is not None:
                 handoff.cancel(jobs)
             raise
+        if keep:
+            self._kept[execution.id] = stepped
+        else:
+            self._kept.pop(execution.id, None)
         if handoff is not None:
             handoff.deliver(jobs)
+            handoff.settled(results)
         self._saw_timers(writes.events)
         if writes.events or writes.new_executions:
             self.wakeup.notify()  # events for executions (maybe this one): step them next
@@ -252,7 +364,7 @@ class Executor:
         return stepped
 
     async def _step_all(
-        self, execution: Execution, stored: list[StoredEvent], now: datetime
+        self, execution: Execution, stored: list[dict[str, Any]], now: datetime
     ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
         try:
             deployed = await self.flows.load(
@@ -273,25 +385,26 @@ class Executor:
             return await asyncio.to_thread(self._fold, execution, stored, ctx)
 
     def _fold(
-        self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
+        self, execution: Execution, stored: list[dict[str, Any]], ctx: StepContext
     ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
-        """The batch as one transition; when it fails, event by event up to the failing one."""
+        """The batch (events as JSON) as one transition; when it fails, event by event up to
+        the failing one."""
         try:
-            batch = [events.event_from_json(e.payload) for e in stored]
+            batch = [events.event_from_json(payload) for payload in stored]
             transition = self.options.step(execution, batch, ctx)
         except Exception:
             return self._fold_one_by_one(execution, stored, ctx)
         return transition.execution, list(transition.commands), list(transition.logs)
 
     def _fold_one_by_one(
-        self, execution: Execution, stored: list[StoredEvent], ctx: StepContext
+        self, execution: Execution, stored: list[dict[str, Any]], ctx: StepContext
     ) -> tuple[Execution, list[commands.Command], list[LogLine]]:
         items: list[commands.Command] = []
         lines: list[LogLine] = []
         current = execution
-        for stored_event in stored:
+        for payload in stored:
             try:
-                event = events.event_from_json(stored_event.payload)
+                event = events.event_from_json(payload)
                 transition = self.options.step(current, [event], ctx)
             except Exception as error:
                 LOGGER.exception("executor: step failed for execution %s", current.id)

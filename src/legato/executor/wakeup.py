@@ -20,6 +20,7 @@ from legato.store.protocols import (
     ExecutionQuery,
     ExecutionRepository,
     ExecutorStore,
+    JobResult,
     LogEntry,
     MetricEntry,
     NewEvent,
@@ -117,6 +118,9 @@ class NotifyingExecutorStore:
         events: Sequence[NewEvent] = (),
         logs: Sequence[LogEntry] = (),
         new_executions: Sequence[Execution] = (),
+        results: Sequence[JobResult] = (),
+        holder: str | None = None,
+        keep_lock_at: datetime | None = None,
     ) -> None:
         await self.inner.commit(
             execution,
@@ -125,11 +129,17 @@ class NotifyingExecutorStore:
             events=events,
             logs=logs,
             new_executions=new_executions,
+            results=results,
+            holder=holder,
+            keep_lock_at=keep_lock_at,
         )
         if jobs:
             self._workers.notify()
         if events or new_executions:
             self._executor.notify()
+
+    async def owned_events(self, executor_id: str, now: datetime) -> dict[str, list[StoredEvent]]:
+        return await self.inner.owned_events(executor_id, now)
 
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         await self.inner.release(executor_id, execution_ids)

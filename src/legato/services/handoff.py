@@ -18,17 +18,34 @@ Invariants:
 * A closed handoff (its worker stopping) reserves nothing; jobs left in its inbox stay claimed
   until the store re-queues them.
 * Single-threaded: the executor and the worker share the process's event loop.
+
+Results come back the same way: the worker's ``finish`` of a handed job becomes a
+``JobResult`` in the handoff (``report``) instead of a store transaction, and the executor
+steps it at once; its commit deletes the job and stores the result's logs and metrics. While
+an execution has handed jobs not yet settled (``keeps``), the executor keeps its lock between
+steps, so that no other executor steps it meanwhile and no claim transaction is needed.
+
+* A result lives only in memory until the executor's commit: if the process dies first, the
+  job (stored as claimed) is re-queued and its attempt runs again, as for a job still running.
+* A closed handoff takes no result: ``finish`` then stores it as any worker's.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from legato.store.delegating import DelegatingWorkerQueue
-from legato.store.protocols import LogEntry, MetricEntry, NewEvent, WorkerJob, WorkerQueue
+from legato.store.protocols import (
+    JobResult,
+    LogEntry,
+    MetricEntry,
+    NewEvent,
+    WorkerJob,
+    WorkerQueue,
+)
 
 
 class LocalHandoff:
@@ -50,6 +67,13 @@ class LocalHandoff:
         self._slotted: set[str] = set()
         self._reserved = 0
         self._closed = False
+        #: handed jobs not reported yet: job id -> execution id
+        self._delivered: dict[str, str] = {}
+        #: per execution, handed jobs whose result is not settled (stored or committed)
+        self._pending: Counter[str] = Counter()
+        self._results: list[JobResult] = []
+        #: called when a result arrives (wakes the executor)
+        self.on_result: Callable[[], None] = lambda: None
 
     def claim_for_worker(self, jobs: Sequence[WorkerJob], now: datetime) -> list[WorkerJob]:
         """``jobs``, those there is room for marked claimed by the local worker; reserve
@@ -75,6 +99,8 @@ class LocalHandoff:
             if self.needs_slot(job):
                 self._reserved -= 1
                 self._slotted.add(job.id)
+            self._delivered[job.id] = job.execution_id
+            self._pending[job.execution_id] += 1
             self._inbox.append(job)
 
     def cancel(self, jobs: Sequence[WorkerJob]) -> None:
@@ -82,8 +108,41 @@ class LocalHandoff:
         self._reserved -= sum(1 for job in self._mine(jobs) if self.needs_slot(job))
 
     def close(self) -> None:
-        """Reserve nothing from now on (the worker stops)."""
+        """Reserve nothing and take no result from now on (the worker stops)."""
         self._closed = True
+
+    def keeps(
+        self, execution_id: str, jobs: Sequence[WorkerJob], results: Sequence[JobResult]
+    ) -> bool:
+        """Whether the execution still has handed jobs unsettled once a commit of ``jobs`` (as
+        ``claim_for_worker`` returned them) and ``results`` succeeds: its executor then keeps
+        its lock, to step their results from memory."""
+        if self._closed:
+            return False
+        settled = sum(1 for result in results if result.execution_id == execution_id)
+        handed = sum(1 for job in self._mine(jobs) if job.execution_id == execution_id)
+        return self._pending[execution_id] - settled + handed > 0
+
+    def take_results(self) -> list[JobResult]:
+        """The results reported since the last call, in report order."""
+        taken, self._results = self._results, []
+        return taken
+
+    def give_back(self, results: Sequence[JobResult]) -> None:
+        """Results taken but neither committed nor stored: taken again next time first."""
+        self._results[:0] = results
+
+    def settled(self, results: Sequence[JobResult]) -> None:
+        """``results`` were committed by the executor, or stored for it."""
+        for result in results:
+            self._settle(result.execution_id)
+
+    def _settle(self, execution_id: str) -> None:
+        left = self._pending[execution_id] - 1
+        if left > 0:
+            self._pending[execution_id] = left
+        else:
+            del self._pending[execution_id]
 
     def _mine(self, jobs: Sequence[WorkerJob]) -> list[WorkerJob]:
         return [job for job in jobs if job.claimed_by == self.worker_id]
@@ -100,6 +159,25 @@ class LocalHandoff:
     def claimed(self, jobs: Sequence[WorkerJob]) -> None:
         """The worker claimed ``jobs`` from the store: they hold slots too."""
         self._slotted.update(job.id for job in jobs)
+
+    def report(
+        self,
+        job_id: str,
+        events: Sequence[NewEvent],
+        logs: Sequence[LogEntry],
+        metrics: Sequence[MetricEntry],
+    ) -> bool:
+        """Hand the result of job ``job_id`` to the executor; False when it must be stored
+        instead (not a handed job, or the handoff is closed)."""
+        execution_id = self._delivered.pop(job_id, None)
+        if execution_id is None:
+            return False
+        if self._closed:
+            self._settle(execution_id)
+            return False
+        self._results.append(JobResult(job_id, execution_id, events, logs, metrics))
+        self.on_result()
+        return True
 
     def finished(self, job_id: str) -> None:
         """Job ``job_id`` of the worker ended: its slot, if it held one, is free."""
@@ -135,6 +213,7 @@ class HandoffQueue(DelegatingWorkerQueue):
         metrics: Sequence[MetricEntry] = (),
     ) -> None:
         try:
-            await self.inner.finish(job_id, events, logs, metrics)
+            if not self.handoff.report(job_id, events, logs, metrics):
+                await self.inner.finish(job_id, events, logs, metrics)
         finally:
             self.handoff.finished(job_id)

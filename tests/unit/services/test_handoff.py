@@ -71,8 +71,84 @@ def test_delivered_jobs_are_claimed_first_and_free_their_slot_when_finished() ->
         # a and s1 use both slots: nothing more is handed off
         assert handoff.claim_for_worker(jobs("b"), NOW)[0].claimed_by is None
         await queue.finish("a", [])
-        assert store.finished == ["a"]
+        # a handed job's result goes to the executor in memory; a claimed one's to the store
+        assert [r.job_id for r in handoff.take_results()] == ["a"]
+        assert store.finished == []
         assert handoff.claim_for_worker(jobs("c"), NOW)[0].claimed_by == "w1"
+        await queue.finish("s1", [])
+        assert store.finished == ["s1"]
+        assert handoff.take_results() == []
+
+    asyncio.run(scenario())
+
+
+def test_results_of_handed_jobs_wake_the_executor_and_carry_what_finish_got() -> None:
+    async def scenario() -> None:
+        woken: list[str] = []
+        handoff = LocalHandoff("w1", slots=2)
+        handoff.on_result = lambda: woken.append("wake")
+        queue = HandoffQueue(StoreQueue(), handoff)
+        handoff.deliver(handoff.claim_for_worker(jobs("a"), NOW))
+        event = NewEvent("e1", {"event": "TaskRunFinished"})
+        line = LogEntry("e1", NOW, "INFO", "hello")
+        await queue.finish("a", [event], [line], [])
+        (result,) = handoff.take_results()
+        assert (result.job_id, result.execution_id) == ("a", "e1")
+        assert (list(result.events), list(result.logs)) == ([event], [line])
+        assert woken == ["wake"]
+        # a result is reported once: a second finish of the same job goes to the store
+        assert not handoff.report("a", [event], [], [])
+
+    asyncio.run(scenario())
+
+
+def test_an_execution_is_kept_while_it_has_handed_jobs_unsettled() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=4)
+        queue = HandoffQueue(StoreQueue(), handoff)
+        marked = handoff.claim_for_worker(jobs("a", "b"), NOW)
+        assert handoff.keeps("e1", marked, [])
+        assert not handoff.keeps("e2", marked, [])
+        handoff.deliver(marked)
+        await queue.finish("a", [])
+        first = handoff.take_results()
+        # b is still out: the commit settling a keeps the lock; settling b too lets it go
+        assert handoff.keeps("e1", [], first)
+        handoff.settled(first)
+        await queue.finish("b", [])
+        second = handoff.take_results()
+        assert not handoff.keeps("e1", [], second)
+        handoff.settled(second)
+        assert not handoff.keeps("e1", [], [])
+
+    asyncio.run(scenario())
+
+
+def test_a_closed_handoff_takes_no_result_and_keeps_nothing() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=4)
+        store = StoreQueue()
+        queue = HandoffQueue(store, handoff)
+        handoff.deliver(handoff.claim_for_worker(jobs("a"), NOW))
+        handoff.close()
+        assert not handoff.keeps("e1", [], [])
+        await queue.finish("a", [])
+        assert store.finished == ["a"]
+        assert handoff.take_results() == []
+
+    asyncio.run(scenario())
+
+
+def test_results_given_back_are_taken_first() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=4)
+        queue = HandoffQueue(StoreQueue(), handoff)
+        handoff.deliver(handoff.claim_for_worker(jobs("a", "b"), NOW))
+        await queue.finish("a", [])
+        taken = handoff.take_results()
+        await queue.finish("b", [])
+        handoff.give_back(taken)
+        assert [r.job_id for r in handoff.take_results()] == ["a", "b"]
 
     asyncio.run(scenario())
 
