@@ -48,3 +48,36 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
         versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
     engine.dispose()
     assert versions == [("0001",)]
+
+
+def test_head_names_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from legato.store.sql.migrate import HEAD, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+async def test_a_database_at_head_opens_without_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'legato.db'}"
+    store = await open_store(url)
+    await store.close()
+    script = (
+        "import asyncio, sys\n"
+        "from legato.store.factory import open_store\n"
+        "async def main():\n"
+        f"    store = await open_store({url!r})\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    opened = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert opened.stdout.strip() == "False"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from legato.store.sql.schema import (
     UTCDateTime,
@@ -124,7 +124,13 @@ class DialectStatements:
 
 def dialect_statements(dialect: str) -> DialectStatements:
     """Prebuilt upserts for ``dialect`` (``sqlite`` or ``postgresql``)."""
-    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    insert: Any
+    if dialect == "sqlite":
+        insert = sqlite.insert
+    else:  # imported here: the PostgreSQL dialect package costs ~60 ms to import
+        from sqlalchemy.dialects import postgresql
+
+        insert = postgresql.insert
     # one statement picks the executions of the oldest due events and locks them; rows are
     # inserted in id order so two PostgreSQL claimers cannot deadlock on each other's rows
     candidates = CANDIDATES.subquery()
