@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from legato.store import rules
 from legato.store.protocols import LogEntry, LogRepository
@@ -61,26 +62,17 @@ class LogsWithUnsaved:
         task_id: str | None = None,
         attempt: int | None = None,
     ) -> list[LogEntry]:
-        stored = await self.inner.find(
-            execution_id,
-            min_level=min_level,
-            task_run_id=task_run_id,
-            task_id=task_id,
-            attempt=attempt,
-        )
+        filters: dict[str, Any] = {
+            "min_level": min_level,
+            "task_run_id": task_run_id,
+            "task_id": task_id,
+            "attempt": attempt,
+        }
+        stored = await self.inner.find(execution_id, **filters)
         held = self.unsaved.of(execution_id)
         if not held:
             return stored
-        floor = rules.level_rank(min_level) if min_level else 0
-        extra = [
-            entry
-            for entry in held
-            if rules.level_rank(entry.level) >= floor
-            and (task_run_id is None or entry.task_run_id == task_run_id)
-            and (task_id is None or entry.task_id == task_id)
-            and (attempt is None or entry.attempt_number == attempt)
-        ]
-        return sorted([*stored, *extra], key=lambda entry: entry.timestamp)
+        return rules.logs_matching([*stored, *held], execution_id, **filters)
 
     async def delete(self, execution_id: str) -> int:
         return await self.inner.delete(execution_id)

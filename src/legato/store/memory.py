@@ -351,17 +351,14 @@ class MemoryLogs:
         task_id: str | None = None,
         attempt: int | None = None,
     ) -> list[LogEntry]:
-        floor = rules.level_rank(min_level) if min_level else 0
-        found = [
-            entry
-            for entry in self._state.logs
-            if entry.execution_id == execution_id
-            and rules.level_rank(entry.level) >= floor
-            and (task_run_id is None or entry.task_run_id == task_run_id)
-            and (task_id is None or entry.task_id == task_id)
-            and (attempt is None or entry.attempt_number == attempt)
-        ]
-        return sorted(found, key=lambda entry: entry.timestamp)
+        return rules.logs_matching(
+            self._state.logs,
+            execution_id,
+            min_level=min_level,
+            task_run_id=task_run_id,
+            task_id=task_id,
+            attempt=attempt,
+        )
 
     async def delete(self, execution_id: str) -> int:
         kept = [entry for entry in self._state.logs if entry.execution_id != execution_id]

@@ -8,11 +8,14 @@ never appearing inside keys or values, so a LIKE on one encoded label matches ex
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic_core
 
 from legato.model.execution import Label, StateType
+
+if TYPE_CHECKING:
+    from legato.store.protocols import LogEntry
 
 #: Kestra's log levels, least severe first
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
@@ -29,6 +32,30 @@ def level_rank(level: str) -> int:
     if name == "WARNING":
         name = "WARN"
     return LEVELS.index(name) if name in LEVELS else LEVELS.index("INFO")
+
+
+def logs_matching(
+    entries: Iterable[LogEntry],
+    execution_id: str,
+    *,
+    min_level: str | None = None,
+    task_run_id: str | None = None,
+    task_id: str | None = None,
+    attempt: int | None = None,
+) -> list[LogEntry]:
+    """The lines of ``entries`` a ``LogRepository.find`` with these filters returns, oldest
+    first (for adapters that filter in Python)."""
+    floor = level_rank(min_level) if min_level else 0
+    found = [
+        entry
+        for entry in entries
+        if entry.execution_id == execution_id
+        and level_rank(entry.level) >= floor
+        and (task_run_id is None or entry.task_run_id == task_run_id)
+        and (task_id is None or entry.task_id == task_id)
+        and (attempt is None or entry.attempt_number == attempt)
+    ]
+    return sorted(found, key=lambda entry: entry.timestamp)
 
 
 def in_namespace(namespace: str, scope: str | None) -> bool:

@@ -20,6 +20,20 @@ from legato.store.protocols import NewEvent, WorkerJob
 
 START = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
+LOG = "io.kestra.plugin.core.log.Log"
+
+#: a flow of two Log tasks, a then b
+TWO_LOGS = f"""id: two
+namespace: unit
+tasks:
+  - id: a
+    type: {LOG}
+    message: a
+  - id: b
+    type: {LOG}
+    message: b
+"""
+
 
 class DictFiles:
     """Internal storage in a dict (these tests upload no files)."""

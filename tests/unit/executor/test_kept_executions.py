@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from executor_rig import Rig
+from executor_rig import TWO_LOGS, Rig
 
 from legato.model.execution import StateType
 from legato.runtime import events
 from legato.services.handoff import HandoffQueue, LocalHandoff
 from legato.store.memory import MemoryState
 from legato.store.protocols import LOCK_TIMEOUT, LogEntry, NewEvent, WorkerJob
-
-LOG = "io.kestra.plugin.core.log.Log"
-
-TWO_LOGS = f"""id: two
-namespace: unit
-tasks:
-  - id: a
-    type: {LOG}
-    message: a
-  - id: b
-    type: {LOG}
-    message: b
-"""
 
 
 def state_of(rig: Rig) -> MemoryState:
