@@ -8,13 +8,16 @@ follows one execution until it ends.
 Invariants: nothing is read from the environment here (the CLI passes ``Settings``); the
 configured plugin defaults reach every flow parse through ``FlowService``; leaving
 ``open_engine`` stops the daemons and closes the store; a daemon that crashes makes
-``running`` raise on exit instead of hanging a waiter forever.
+``running`` raise on exit instead of hanging a waiter forever; the first ``running`` of a
+process moves the heap built so far out of the cyclic garbage collector's reach
+(``freeze_startup_heap``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -125,6 +128,7 @@ class Engine:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """Run the executor and the worker while the block runs; stop them after."""
+        freeze_startup_heap()
         worker, handoff = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
         self.executor.handoff = handoff
@@ -222,6 +226,26 @@ class Engine:
         for task in getattr(self, "_tasks", []):
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise EngineError(f"the {task.get_name()} daemon crashed") from task.exception()
+
+
+#: whether ``freeze_startup_heap`` ran in this process (one-element list: no ``global``)
+_HEAP_FROZEN: list[bool] = [False]
+
+
+def freeze_startup_heap() -> None:
+    """Collect, then freeze the objects alive now (modules, plugin registry, flows, store,
+    ~120,000 tracked objects), once per process.
+
+    Why: the daemons allocate steadily, so CPython runs a full (generation 2) collection every
+    few thousand task runs, and it traverses every tracked object: 45-80 ms during which the
+    event loop stands still (and the executor, seeing a slow pass, lingers as long again).
+    Frozen objects are skipped by collections; they stay freed by reference counting, only a
+    cycle among them is never reclaimed, so the freeze happens once, after the start-up."""
+    if _HEAP_FROZEN[0]:
+        return
+    _HEAP_FROZEN[0] = True
+    gc.collect()
+    gc.freeze()
 
 
 def finished(execution: Execution) -> bool:
