@@ -334,3 +334,20 @@ async def test_a_kept_lock_is_refreshed_by_each_commit(store: Store) -> None:
     # older than LOCK_TIMEOUT since the first commit, not since the refresh: still held
     assert await store.executor.claim_events("x2", at(1) + LOCK_TIMEOUT * 1.5) == []
     assert list(await store.executor.owned_events("x1", later)) == ["e1"]
+
+
+async def test_keep_locks_refreshes_the_holders_locks_and_names_the_lost_ones(
+    store: Store,
+) -> None:
+    await _handed_job(store)  # e1 kept by x1 at at(1)
+    await store.executions.create(execution("e2"), [event("e2", "A")])
+    await store.executor.claim_events("x2", at(1))  # e2 locked by x2
+    later = at(1) + LOCK_TIMEOUT * 0.75
+    lost = await store.executor.keep_locks("x1", ["e1", "e2", "e3"], later)
+    assert lost == ["e2", "e3"]
+    await store.executor.enqueue([event("e1", "B")])
+    # e1 is held from the refresh on, not from its first commit; e2's lock has expired
+    claimed = await store.executor.claim_events("x3", at(1) + LOCK_TIMEOUT * 1.5)
+    assert [e.id for e, _ in claimed] == ["e2"]
+    assert list(await store.executor.owned_events("x1", later)) == ["e1"]
+    assert await store.executor.keep_locks("x1", [], later) == []

@@ -55,6 +55,7 @@ from legato.services.executions import ExecutionService
 from legato.services.flows import DeployedFlow, FlowService
 from legato.services.handoff import LocalHandoff
 from legato.store.protocols import (
+    LOCK_TIMEOUT,
     ExecutionRepository,
     ExecutorStore,
     JobResult,
@@ -130,6 +131,8 @@ class Executor:
         self.handoff: LocalHandoff | None = None
         #: executions whose lock this executor kept at its last commit, as committed
         self._kept: dict[str, Execution] = {}
+        #: when the kept locks were last refreshed (they would expire after LOCK_TIMEOUT)
+        self._kept_refreshed: datetime | None = None
         #: log lines of the in-memory results being stepped (read by ``errorLogs()``)
         self.unsaved_logs = UnsavedLogs()
 
@@ -231,9 +234,9 @@ class Executor:
         if not self._kept:
             await self._store_results(results)
             return 0
-        owned = await self.ports.store.owned_events(
-            self.options.executor_id, self.options.clock.now()
-        )
+        now = self.options.clock.now()
+        await self._refresh_kept(now)
+        owned = await self.ports.store.owned_events(self.options.executor_id, now)
         by_execution: dict[str, list[JobResult]] = {}
         for result in results:
             by_execution.setdefault(result.execution_id, []).append(result)
@@ -245,6 +248,17 @@ class Executor:
                 execution, owned.get(execution_id, []), by_execution.get(execution_id, [])
             )
         return len(due)
+
+    async def _refresh_kept(self, now: datetime) -> None:
+        """Every quarter of ``LOCK_TIMEOUT``, move the kept locks' time to now, so that a long
+        task does not let them expire; a lock found taken over is no longer kept."""
+        last = self._kept_refreshed
+        if last is not None and last <= now < last + LOCK_TIMEOUT / 4:
+            return
+        self._kept_refreshed = now
+        lost = await self.ports.store.keep_locks(self.options.executor_id, list(self._kept), now)
+        for execution_id in lost:
+            self._kept.pop(execution_id, None)
 
     async def _store_results(self, results: Sequence[JobResult]) -> None:
         """Store ``results`` as their worker's ``finish`` would (the executor steps them from

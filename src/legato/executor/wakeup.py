@@ -141,6 +141,11 @@ class NotifyingExecutorStore:
     async def owned_events(self, executor_id: str, now: datetime) -> dict[str, list[StoredEvent]]:
         return await self.inner.owned_events(executor_id, now)
 
+    async def keep_locks(
+        self, executor_id: str, execution_ids: Sequence[str], now: datetime
+    ) -> list[str]:
+        return await self.inner.keep_locks(executor_id, execution_ids, now)
+
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         await self.inner.release(executor_id, execution_ids)
 

@@ -264,6 +264,18 @@ class MemoryExecutor:
                 )
         return owned
 
+    async def keep_locks(
+        self, executor_id: str, execution_ids: Sequence[str], now: datetime
+    ) -> list[str]:
+        lost: list[str] = []
+        for execution_id in execution_ids:
+            lock = self._state.locks.get(execution_id)
+            if lock is not None and lock[0] == executor_id:
+                self._state.locks[execution_id] = (executor_id, now)
+            else:
+                lost.append(execution_id)
+        return lost
+
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         for execution_id in execution_ids:
             lock = self._state.locks.get(execution_id)

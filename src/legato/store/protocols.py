@@ -247,6 +247,14 @@ class ExecutorStore(Protocol):
         them to another executor while the lock holds."""
         ...
 
+    async def keep_locks(
+        self, executor_id: str, execution_ids: Sequence[str], now: datetime
+    ) -> list[str]:
+        """Move the lock time of those of ``execution_ids`` locked by ``executor_id`` to
+        ``now`` (a holder keeping locks longer than ``LOCK_TIMEOUT``); returns the others,
+        whose lock it no longer holds."""
+        ...
+
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         """Unlock executions claimed but not committed (their events stay queued)."""
         ...

@@ -135,3 +135,23 @@ def test_a_stopping_executor_stores_results_not_stepped_and_unlocks(rig: Rig) ->
         assert (await rig.get(execution.id)).state.current == StateType.SUCCESS
 
     asyncio.run(scenario())
+
+
+def test_kept_locks_are_refreshed_while_a_long_task_runs(rig: Rig) -> None:
+    async def scenario() -> None:
+        handoff, queue = local_worker(rig)
+        await rig.deploy(TWO_LOGS)
+        execution = await rig.start("two")
+        await rig.executor.run_once()
+        [job] = handoff.take(10)
+        # the task runs for twice the lock timeout; the executor keeps passing meanwhile
+        for _ in range(8):
+            rig.advance((LOCK_TIMEOUT / 4).total_seconds())
+            await rig.executor.run_once()  # its claims sweep expired locks
+            assert state_of(rig).locks[execution.id][0] == "exec-1"
+        assert state_of(rig).locks[execution.id] == ("exec-1", rig.clock.now())
+        await finish(rig, queue, job)
+        await drive(rig, handoff, queue)
+        assert (await rig.get(execution.id)).state.current == StateType.SUCCESS
+
+    asyncio.run(scenario())

@@ -189,6 +189,23 @@ class SqlExecutorStore:
             owned.setdefault(event.execution_id, []).append(event)
         return owned
 
+    async def keep_locks(
+        self, executor_id: str, execution_ids: Sequence[str], now: datetime
+    ) -> list[str]:
+        if not execution_ids:
+            return []
+        mine = execution_locks.c.executor_id == executor_id
+        chosen = execution_locks.c.execution_id.in_(list(execution_ids))
+        refresh = execution_locks.update().where(chosen, mine).values(locked_at=now)
+        held = sa.select(execution_locks.c.execution_id).where(chosen, mine)
+
+        def keep(conn: sa.Connection) -> set[str]:
+            conn.execute(refresh)
+            return set(conn.execute(held).scalars())
+
+        kept = await self._db.write(keep)
+        return [i for i in execution_ids if i not in kept]
+
     async def release(self, executor_id: str, execution_ids: Sequence[str]) -> None:
         if not execution_ids:
             return
