@@ -82,16 +82,18 @@ def _load(db: Any, locked: list[str], stamp: str) -> Claimed:
     return [(i, documents[i], evs) for i, evs in grouped.items() if i in documents]
 
 
-def holds_lock(db: Any, execution_id: str, executor_id: str) -> bool:
-    """Whether ``executor_id`` holds the lock of the execution."""
-    sql = "SELECT 1 FROM execution_locks WHERE execution_id = ? AND executor_id = ?"
-    return db.execute(sql, (execution_id, executor_id)).fetchone() is not None
-
-
-def keep_lock(db: Any, execution_id: str, at: datetime) -> None:
-    """Keep the execution's lock, its lock time moved to ``at``."""
-    sql = "UPDATE execution_locks SET locked_at = ? WHERE execution_id = ?"
-    db.execute(sql, (sqlite_instant(at), execution_id))
+def change_lock(db: Any, execution_id: str, holder: str | None, keep_at: datetime | None) -> int:
+    """Delete the execution's lock, or move its time to ``keep_at``; with ``holder``, only a
+    lock that executor holds. The number of locks changed (0 or 1)."""
+    if keep_at is None:
+        sql, params = "DELETE FROM execution_locks WHERE execution_id = ?", [execution_id]
+    else:
+        sql = "UPDATE execution_locks SET locked_at = ? WHERE execution_id = ?"
+        params = [sqlite_instant(keep_at), execution_id]
+    if holder is not None:
+        sql += " AND executor_id = ?"
+        params.append(holder)
+    return int(db.execute(sql, params).rowcount)
 
 
 def update_document(db: Any, execution_id: str, document: str) -> bool:

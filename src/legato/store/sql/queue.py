@@ -127,7 +127,7 @@ class SqlExecutorStore:
         lock = _LockChange(execution.id, holder, keep_lock_at)
 
         def commit(conn: sa.Connection) -> None:
-            lock.check(conn)
+            lock.apply(conn)
             for job_id in finished:
                 if conn.execute(sql.DELETE_JOB, {"job_id": job_id}).rowcount == 0:
                     raise LockLostError(f"worker job {job_id} no longer exists (re-queued)")
@@ -139,12 +139,11 @@ class SqlExecutorStore:
             _insert(conn, sql.INSERT_LOGS, log_list)
             _insert(conn, sql.INSERT_METRICS, metric_list)
             insert_executions(conn, new_executions)
-            lock.apply(conn)
 
         document_only = self._documents.only_document_changed(execution)
 
         def commit_plain(db: Any) -> None:
-            lock.check_plain(db)
+            lock.apply_plain(db)
             if plain.delete(db, "worker_jobs", "id", finished) != len(finished):
                 raise LockLostError(f"a worker job among {finished} no longer exists (re-queued)")
             # rewriting the indexed columns with equal values still rewrites their index pages
@@ -158,7 +157,6 @@ class SqlExecutorStore:
             if new_executions:
                 rows = [execution_row(e) for e in new_executions]
                 plain_queue.insert_rows(db, "executions", rows, "an execution id", "id")
-            lock.apply_plain(db)
 
         if self._db.is_sqlite:
             await self._db.write_plain(commit_plain)
@@ -252,41 +250,27 @@ def _load(
 
 @dataclass(frozen=True)
 class _LockChange:
-    """What a commit does with its execution's lock: check that ``holder`` (when given) holds
-    it, then delete it, or keep it with its lock time moved to ``keep_at``."""
+    """What a commit does with its execution's lock, as its first statement: delete it, or keep
+    it with its lock time moved to ``keep_at``; with ``holder``, only a lock held by that
+    executor, and LockLostError when there is none (one statement checks and changes)."""
 
     execution_id: str
     holder: str | None
     keep_at: datetime | None
 
-    def _lost(self) -> LockLostError:
-        return LockLostError(f"execution {self.execution_id} is no longer locked by {self.holder}")
-
-    def check(self, conn: sa.Connection) -> None:
-        if self.holder is None:
-            return
-        params = {"execution_id": self.execution_id, "executor": self.holder}
-        if conn.execute(sql.LOCK_HOLDER, params).first() is None:
-            raise self._lost()
+    def _check(self, changed: int) -> None:
+        if self.holder is not None and changed != 1:
+            raise LockLostError(
+                f"execution {self.execution_id} is no longer locked by {self.holder}"
+            )
 
     def apply(self, conn: sa.Connection) -> None:
-        if self.keep_at is None:
-            conn.execute(sql.UNLOCK_ONE, {"execution_id": self.execution_id})
-        else:
-            params = {"locked_id": self.execution_id, "at": self.keep_at}
-            conn.execute(sql.KEEP_LOCK, params)
-
-    def check_plain(self, db: Any) -> None:
-        if self.holder is not None and not plain_queue.holds_lock(
-            db, self.execution_id, self.holder
-        ):
-            raise self._lost()
+        lock = sql.lock_change(keep=self.keep_at is not None, checked=self.holder is not None)
+        params = {"locked_id": self.execution_id, "executor": self.holder, "at": self.keep_at}
+        self._check(conn.execute(lock, params).rowcount)
 
     def apply_plain(self, db: Any) -> None:
-        if self.keep_at is None:
-            plain.delete(db, "execution_locks", "execution_id", [self.execution_id])
-        else:
-            plain_queue.keep_lock(db, self.execution_id, self.keep_at)
+        self._check(plain_queue.change_lock(db, self.execution_id, self.holder, self.keep_at))
 
 
 def _job_rows(jobs: Sequence[WorkerJob]) -> list[dict[str, Any]]:

@@ -50,20 +50,24 @@ UNLOCK = execution_locks.delete().where(
     execution_locks.c.execution_id.in_(sa.bindparam("ids", expanding=True))
 )
 
-UNLOCK_ONE = execution_locks.delete().where(
-    execution_locks.c.execution_id == sa.bindparam("execution_id")
-)
+_LOCKED = execution_locks.c.execution_id == sa.bindparam("locked_id")
+_HELD = execution_locks.c.executor_id == sa.bindparam("executor")
+#: a commit's lock change: (keep, checked) -> statement (``locked_id``, ``executor``, ``at``)
+_LOCK_CHANGES = {
+    (False, False): execution_locks.delete().where(_LOCKED),
+    (False, True): execution_locks.delete().where(_LOCKED, _HELD),
+    (True, False): execution_locks.update().where(_LOCKED).values(locked_at=sa.bindparam("at")),
+    (True, True): (
+        execution_locks.update().where(_LOCKED, _HELD).values(locked_at=sa.bindparam("at"))
+    ),
+}
 
-LOCK_HOLDER = sa.select(execution_locks.c.execution_id).where(
-    execution_locks.c.execution_id == sa.bindparam("execution_id"),
-    execution_locks.c.executor_id == sa.bindparam("executor"),
-)
 
-KEEP_LOCK = (
-    execution_locks.update()
-    .where(execution_locks.c.execution_id == sa.bindparam("locked_id"))
-    .values(locked_at=sa.bindparam("at"))
-)
+def lock_change(*, keep: bool, checked: bool) -> Any:
+    """The statement deleting (or, with ``keep``, refreshing) an execution's lock; with
+    ``checked``, only the lock held by ``executor``."""
+    return _LOCK_CHANGES[(keep, checked)]
+
 
 OWNED_EVENTS = (
     sa.select(executor_events)
