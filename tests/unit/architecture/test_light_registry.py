@@ -1,8 +1,8 @@
 """Loading the plugin registry stays light: no driver or file-format library is imported.
 
 Every ``legato`` command and engine loads ``PluginRegistry.from_entry_points()``; the plugin
-declaration modules must not import psycopg, duckdb, pyarrow, fastavro, openpyxl, httpx or
-croniter at top level (~0.5 s and ~80 MB together). Those load in the modules a task's ``run``
+declaration modules must not import psycopg, duckdb, pymysql, pyarrow, fastavro, openpyxl, httpx
+or croniter at top level (~0.5 s and ~80 MB together). Those load in the modules a task's ``run``
 imports. Each check runs in a fresh interpreter, since this test process has long imported them.
 """
 
@@ -12,7 +12,16 @@ import json
 import subprocess
 import sys
 
-HEAVY_LIBRARIES = ("psycopg", "duckdb", "pyarrow", "fastavro", "openpyxl", "httpx", "croniter")
+HEAVY_LIBRARIES = (
+    "psycopg",
+    "duckdb",
+    "pymysql",
+    "pyarrow",
+    "fastavro",
+    "openpyxl",
+    "httpx",
+    "croniter",
+)
 
 # Declared in modules that used to import a heavy library: they must still register.
 TASKS_BACKED_BY_HEAVY_LIBRARIES = (
@@ -20,6 +29,8 @@ TASKS_BACKED_BY_HEAVY_LIBRARIES = (
     "io.kestra.plugin.jdbc.postgresql.CopyIn",
     "io.kestra.plugin.jdbc.duckdb.Query",
     "io.kestra.plugin.jdbc.sqlite.Query",
+    "io.kestra.plugin.jdbc.mysql.Query",
+    "io.kestra.plugin.jdbc.mysql.Queries",
     "io.kestra.plugin.serdes.parquet.IonToParquet",
     "io.kestra.plugin.serdes.avro.AvroToIon",
     "io.kestra.plugin.serdes.excel.ExcelToIon",
@@ -32,6 +43,7 @@ TASKS_BACKED_BY_HEAVY_LIBRARIES = (
 IMPORTERS = {
     "psycopg": "legato.plugins.jdbc.postgres_session",
     "duckdb": "legato.plugins.jdbc.duckdb_session",
+    "pymysql": "legato.plugins.jdbc.mysql_session",
     "pyarrow": "legato.plugins.serdes.parquet_arrow",
     "fastavro": "fastavro",
     "openpyxl": "legato.plugins.serdes.excel_sheets",

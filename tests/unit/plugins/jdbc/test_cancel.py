@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from jdbc_support import PG_USER, run_task
+from mysql_support import MY_PASSWORD, MY_USER, my_admin, one
 
 from legato.plugins.jdbc.cancel import cancelled_on_kill
 from legato.sdk.run_context import TaskError
@@ -31,6 +32,25 @@ def test_a_killed_postgres_statement_is_cancelled(ctx: Any, pg_url: str) -> None
         "sql": "select pg_sleep(30)",
     }
     assert killed_run_fails(ctx, definition, "canceling statement due to user request") < 10
+
+
+def test_a_killed_mysql_statement_is_killed_on_the_server(ctx: Any, my_url: str) -> None:
+    definition = {
+        "type": "io.kestra.plugin.jdbc.mysql.Query",
+        "url": my_url,
+        "username": MY_USER,
+        "password": MY_PASSWORD,
+        "sql": "select sleep(30) as slept, 'legato-cancel-probe' as probe",
+    }
+    interrupted = "MySQL rejected the statement: Query execution was interrupted"
+    assert killed_run_fails(ctx, definition, interrupted) < 10
+    with my_admin() as server:
+        running = one(
+            server,
+            "select count(*) from information_schema.processlist"
+            " where info like '%legato-cancel-probe%' and info not like '%processlist%'",
+        )
+    assert running == (0,)
 
 
 def test_a_killed_duckdb_statement_is_interrupted(ctx: Any) -> None:
