@@ -1,6 +1,6 @@
 """Plugin group jdbc: PostgreSQL, DuckDB, SQLite and MySQL tasks and triggers (Kestra plugin-jdbc).
 
-PostgreSQL, SQLite and DuckDB Query/Queries and PostgreSQL CopyIn/CopyOut run; MySQL and the
+PostgreSQL, MySQL, SQLite and DuckDB Query/Queries and PostgreSQL CopyIn/CopyOut run; the
 triggers are declarations only (validation).
 """
 

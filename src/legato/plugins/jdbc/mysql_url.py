@@ -1,7 +1,8 @@
 """A rendered ``jdbc:mysql:`` URL, taken apart into what a MySQL client connects with.
 
 Form (Connector/J's): ``jdbc:mysql://host[:port][,host[:port]…][/database][?params]`` (also
-``jdbc:mysql:loadbalance://`` and ``jdbc:mysql:replication://``). A host without a port uses
+``jdbc:mysql:loadbalance://`` and ``jdbc:mysql:replication://``, and ``jdbc:mariadb://``, which
+Kestra's MySQL tasks rewrite to ``jdbc:mysql://``). A host without a port uses
 3306, no host means ``localhost``; IPv6 hosts are bracketed. With several hosts the first one is
 used (a task run holds one connection; there is no failover).
 

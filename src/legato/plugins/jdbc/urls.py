@@ -6,7 +6,8 @@
   ``jdbc:postgresql:database``, ``jdbc:postgresql:/`` and ``jdbc:postgresql://?service=…`` are
   accepted too.
 * MySQL: ``jdbc:mysql://host[:port][/database][?parameters]`` (also the ``:loadbalance`` and
-  ``:replication`` variants of Connector/J).
+  ``:replication`` variants of Connector/J, and ``jdbc:mariadb://…``, which Kestra's MySQL tasks
+  turn into ``jdbc:mysql://…`` before connecting).
 * DuckDB: ``jdbc:duckdb:[path]``; an empty path is an in-memory database, ``md:db?…`` reaches
   MotherDuck.
 * SQLite: ``jdbc:sqlite:path``; the path names the database file and may not be empty.
@@ -31,7 +32,7 @@ _POSTGRES = re.compile(
     rf"^jdbc:postgresql:(?://{_HOST}(?:,{_HOST})*/[^\s?/]*|//(?=\?)|/|[^\s/?:]+)(?:\?\S*)?$"
 )
 _MYSQL = re.compile(
-    rf"^jdbc:mysql(?::loadbalance|:replication)?://(?:{_HOST}(?:,{_HOST})*)?(?:/[^\s?/]*)?"
+    rf"^jdbc:(?:mysql(?::loadbalance|:replication)?|mariadb)://(?:{_HOST}(?:,{_HOST})*)?(?:/[^\s?/]*)?"
     r"(?:\?\S*)?$"
 )
 _DUCKDB = re.compile(r"^jdbc:duckdb:\S*$")

@@ -77,6 +77,7 @@ def test_invalid_sqlite_urls(url: str) -> None:
         "jdbc:mysql://localhost:3306",
         "jdbc:mysql://h1:3306,h2:3307/db",
         "jdbc:mysql:loadbalance://h1,h2/db",
+        "jdbc:mariadb://localhost:3306/db",
     ],
 )
 def test_valid_mysql_urls(url: str) -> None:
@@ -84,7 +85,7 @@ def test_valid_mysql_urls(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["mysql://localhost/db", "jdbc:mariadb://localhost/db", "jdbc:mysql:localhost/db"]
+    "url", ["mysql://localhost/db", "jdbc:mariadb:localhost/db", "jdbc:mysql:localhost/db"]
 )
 def test_invalid_mysql_urls(url: str) -> None:
     with pytest.raises(ValueError, match=r"jdbc:mysql://host\[:port\]"):

@@ -206,8 +206,14 @@ def test_refused_connection_names_host_and_port(ctx: Any) -> None:
 
 
 def test_rendered_url_of_the_wrong_form_is_named(ctx: Any) -> None:
-    with pytest.raises(TaskError, match="url: 'jdbc:mariadb://h/db' is not a MySQL JDBC URL"):
-        query(ctx, "{{ 'jdbc:mariadb://h/db' }}", "select 1")
+    with pytest.raises(TaskError, match="url: 'jdbc:postgresql://h/db' is not a MySQL JDBC URL"):
+        query(ctx, "{{ 'jdbc:postgresql://h/db' }}", "select 1")
+
+
+def test_a_mariadb_url_reaches_the_server(ctx: Any, my_url: str) -> None:
+    url = my_url.replace("jdbc:mysql:", "jdbc:mariadb:")
+    row = query(ctx, url, "select database() is not null as here", fetchType="FETCH_ONE")["row"]
+    assert row == {"here": 1}
 
 
 def test_credentials_come_from_the_url_when_not_given(ctx: Any, my_url: str) -> None:

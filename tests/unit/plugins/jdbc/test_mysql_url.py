@@ -37,7 +37,13 @@ def test_connect_timeout_is_in_milliseconds() -> None:
     assert parse_mysql_url("jdbc:mysql://h/db?connectTimeout=soon").connect_timeout == 10.0
 
 
-@pytest.mark.parametrize("url", ["jdbc:mariadb://h/db", "mysql://h/db", "jdbc:mysql:h"])
+def test_mariadb_scheme_reaches_the_same_server() -> None:
+    assert parse_mysql_url("jdbc:mariadb://h:3307/db") == MySqlUrl(
+        host="h", port=3307, database="db"
+    )
+
+
+@pytest.mark.parametrize("url", ["jdbc:mariadb:h/db", "mysql://h/db", "jdbc:mysql:h"])
 def test_other_forms_are_refused_with_the_expected_form(url: str) -> None:
     with pytest.raises(ValueError, match="expected the form jdbc:mysql://host"):
         parse_mysql_url(url)
