@@ -313,10 +313,11 @@ def test_executor_conditions_read_tasks_with_state() -> None:
 def test_foreach_drops_duplicate_values_and_refuses_nulls() -> None:
     h = started(foreach('["a", "b", "a"]', 0, children("one", "two")))
     assert sorted(r.value or "" for r in h.runs("one")) == ["a", "b"]
-    # iteration numbers every (value, task) pair, as Kestra's resolveEachTasks
-    assert sorted(r.iteration or 0 for r in h.runs("one")) == [0, 2]
+    # iteration is the value's index, the same for every task of the value, as Kestra's
+    # resolveEachTasks (ForEachTest.iteration: the second task's runs are iterations 0 and 1)
+    assert sorted(r.iteration or 0 for r in h.runs("one")) == [0, 1]
     h.run_to_end()
-    assert sorted(r.iteration or 0 for r in h.runs("two")) == [1, 3]
+    assert sorted(r.iteration or 0 for r in h.runs("two")) == [0, 1]
     h = started(foreach("[1, null]", 0))
     assert h.state_of("each") == S.FAILED
     assert any("null value" in line.message for line in h.logs)
@@ -827,7 +828,7 @@ def test_foreach_of_several_tasks_keeps_each_value_in_order_within_the_limit(
     )
     assert len(h.runs("tag")) == first_wave
     h.finish("one", value="x")
-    assert h.run_of("two", "x").iteration == 2
+    assert h.run_of("two", "x").iteration == 0
     h.run_to_end()
     assert h.state == S.SUCCESS
     for task_id in ("tag", "one", "two"):

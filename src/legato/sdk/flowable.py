@@ -251,24 +251,19 @@ class Branch:
 
     tasks: Sequence[Task]
     value: str | None = None
+    #: the ``iteration`` of every run of the branch: a loop gives all the tasks of one value
+    #: (ForEach, Loop) or round (LoopUntil) the same number, the value's 0-based index, as
+    #: Kestra's ``resolveEachTasks`` does
     iteration: int | None = None
-    #: how ``iteration`` grows from one task of the branch to the next (ForEach numbers every
-    #: (value, task) pair; LoopUntil gives all tasks of a round the same number)
-    step: int = 0
-
-    def iteration_of(self, index: int) -> int | None:
-        """The ``iteration`` of the run of task ``index``."""
-        return None if self.iteration is None else self.iteration + index * self.step
 
 
 class LoopBranches(list[Branch]):
-    """Branches that all run the very same task list, numbered as a loop (step 1): what
-    ``ForEach``-like flowables build once per task run. Deciding over them skips the shape
-    checks that would otherwise scan every branch at every decision."""
+    """Branches that all run the very same task list, numbered as a loop (iteration = the
+    value's index): what ``ForEach``-like flowables build once per task run. Deciding over them
+    skips the shape checks that would otherwise scan every branch at every decision."""
 
     def __init__(self, tasks: Sequence[Task], values: Sequence[str]) -> None:
-        size = len(tasks)
-        super().__init__(Branch(tasks, text, i * size, 1) for i, text in enumerate(values))
+        super().__init__(Branch(tasks, text, i) for i, text in enumerate(values))
         self.tasks = tasks
 
 

@@ -34,9 +34,7 @@ from legato.sdk.flowable import (
 
 def branch_runs(ctx: FlowableContext, branch: Branch) -> list[TaskRun | None]:
     """The child task run of each task of ``branch`` (None when not created yet)."""
-    return [
-        ctx.child(t.id, branch.value, branch.iteration_of(i)) for i, t in enumerate(branch.tasks)
-    ]
+    return [ctx.child(t.id, branch.value, branch.iteration) for t in branch.tasks]
 
 
 def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
@@ -45,7 +43,7 @@ def _prefix(ctx: FlowableContext, branch: Branch) -> tuple[int, TaskRun | None]:
     tasks = branch.tasks
 
     def run_of(index: int) -> TaskRun | None:
-        return ctx.child(tasks[index].id, branch.value, branch.iteration_of(index))
+        return ctx.child(tasks[index].id, branch.value, branch.iteration)
 
     last = run_of(len(tasks) - 1)
     if last is not None:
@@ -72,7 +70,7 @@ def sequential_next(ctx: FlowableContext, branch: Branch) -> list[NextRun]:
         not last.state.current.is_terminal or last.state.current in FAILED_STATES
     ):
         return []
-    return [NextRun(branch.tasks[created], branch.value, branch.iteration_of(created))]
+    return [NextRun(branch.tasks[created], branch.value, branch.iteration)]
 
 
 def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType]:
@@ -85,7 +83,7 @@ def branch_status(ctx: FlowableContext, branch: Branch) -> tuple[bool, StateType
         return False, StateType.SUCCESS
     if created < len(branch.tasks) and last.state.current not in FAILED_STATES:
         return False, StateType.SUCCESS
-    prefix = Branch(branch.tasks[:created], branch.value, branch.iteration, branch.step)
+    prefix = Branch(branch.tasks[:created], branch.value, branch.iteration)
     runs = branch_runs(ctx, prefix)
     return True, worst([r.state.current for r in runs if r is not None])
 
@@ -119,7 +117,7 @@ def branches_status(ctx: FlowableContext, branches: Sequence[Branch]) -> tuple[b
     all_started = True
     all_done = True
     for branch in branches:
-        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration_of(0)) is None:
+        if ctx.child(branch.tasks[0].id, branch.value, branch.iteration) is None:
             all_started = False
             continue
         done, state = branch_status(ctx, branch)
@@ -246,7 +244,7 @@ def _loop_branches(
         in_progress = started - finished
         room = len(branches) - started if not limit else max(limit - in_progress, 0)
         for branch in branches[started : started + room]:
-            nexts.append(NextRun(tasks[0], branch.value, branch.iteration_of(0)))
+            nexts.append(NextRun(tasks[0], branch.value, branch.iteration))
     done = not nexts and active == 0 and (stopped or finished == len(branches))
     return done, state, nexts
 
@@ -270,7 +268,6 @@ def _successors(ctx: FlowableContext, tasks: Sequence[Task]) -> list[NextRun]:
         ):
             continue
         following = tasks[index + 1]
-        iteration = None if child.iteration is None else child.iteration + 1
-        if ctx.child(following.id, child.value, iteration) is None:
-            nexts.append(NextRun(following, child.value, iteration))
+        if ctx.child(following.id, child.value, child.iteration) is None:
+            nexts.append(NextRun(following, child.value, child.iteration))
     return nexts

@@ -54,7 +54,6 @@ from legato.sdk.flowable import (
     FlowableContext,
     LoopBranches,
     NextRun,
-    enabled,
     value_text,
     worst,
 )
@@ -118,8 +117,7 @@ class Loop(BranchingTask):
         """``{value, index}`` (and ``key`` for a map entry) of ``child``'s iteration."""
         if child.value is None or child.iteration is None:
             return None
-        index = child.iteration // max(len(enabled(self.tasks)), 1)
-        item: dict[str, Any] = {"value": child.value, "index": index}
+        item: dict[str, Any] = {"value": child.value, "index": child.iteration}
         entry = None if isinstance(self.values, list) else _map_entry(child.value)
         if entry is not None:
             item["key"], item["value"] = entry
@@ -129,11 +127,10 @@ class Loop(BranchingTask):
         """``iterationCount``, ``runningIterations``, ``terminatedIterations`` and the declared
         ``outputs`` of the iterations that ended without failing."""
         branches = self._branches(ctx)
-        size = max(len(branches.tasks), 1)
         states: dict[int, list[StateType]] = {}
         for run in ctx.children():
             if run.value is not None and run.iteration is not None:
-                states.setdefault(run.iteration // size, []).append(run.state.current)
+                states.setdefault(run.iteration, []).append(run.state.current)
         running = 0
         terminated: dict[str, int] = {}
         for iteration_states in states.values():
@@ -153,7 +150,7 @@ class Loop(BranchingTask):
                 ended = states.get(index)
                 if not ended or any(s in FAILED_STATES or not s.is_terminal for s in ended):
                     continue
-                first = ctx.child(branch.tasks[0].id, branch.value, branch.iteration_of(0))
+                first = ctx.child(branch.tasks[0].id, branch.value, branch.iteration)
                 if first is None:
                     continue
                 item = self.iteration_item(first) or {"value": branch.value}

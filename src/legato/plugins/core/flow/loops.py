@@ -51,8 +51,8 @@ def loop_branches(
     texts: Callable[[list[Any]], list[str]] | None = None,
 ) -> LoopBranches:
     """One branch of ``tasks`` per loop value (``taskrun.value`` text; by default the distinct
-    values, ``texts`` may say otherwise); ``iteration`` numbers every (value, task) pair in
-    order, as Kestra's ``resolveEachTasks``."""
+    values, ``texts`` may say otherwise); ``iteration`` is the value's 0-based index, the
+    same for every task of the value, as Kestra's ``resolveEachTasks``."""
     key = (id(owner), ctx.task_run.id)
     cached = _BRANCHES.get(key)
     if cached is not None and cached[0] is owner:
