@@ -5,8 +5,11 @@ Invariants: each enabled child gets its own task run (a new id, ``parentTaskRunI
 group's run, the group's ``value``), its own log lines and outputs; a later child sees the
 outputs of earlier ones (``outputs.<id>``); ``inputFiles`` and selected namespace files are
 written into the directory first; a FAILED child (without ``allowFailure``) stops the group,
-which ends in the worst state of its children (FAILED > WARNING > SUCCESS); ``outputFiles``
-globs are uploaded after the children and given as the ``outputFiles`` output (path → URI).
+which ends in the worst state of its ``tasks`` (FAILED > WARNING > SUCCESS); then, as any
+flowable (Kestra's ``resolveSequentialNexts``), the ``errors`` children run when a task failed
+and the ``finally`` children always run, in the same directory, each list stopping at its first
+failure and not changing the group's state; ``outputFiles`` globs are uploaded after the
+children of a group that did not fail and given as the ``outputFiles`` output (path → URI).
 Children are reported as task-run JSON for ``TaskRunFinished.children``.
 """
 
@@ -53,21 +56,33 @@ def run_group(
     _copy_namespace_files(ctx, getattr(group, "namespaceFiles", None), workdir)
     result = GroupResult()
     outputs: dict[str, Any] = dict(ctx.variables.get("outputs") or {})
-    for child in getattr(group, "tasks", None) or []:
-        if child.disabled:
-            continue
-        run_id = new_id()
-        child_ctx = ctx.child(_child_attempt(ctx, child, run_id, outputs))
-        started = _now(ctx)
-        state, child_outputs, error, retryable = run_child(child, child_ctx)
-        state = _allowed(child, state)
-        ctx.adopt(child_ctx)
-        result.children.append(_task_run_json(ctx, child, run_id, state, child_outputs, started))
-        _remember(outputs, child.id, ctx.task_run.value, child_outputs)
-        result.state = min(result.state, state, key=_WORST.index)
-        if state == StateType.FAILED:
-            result.error, result.retryable = error, retryable
-            break
+
+    def run_list(tasks: list[Task] | None) -> GroupResult:
+        ran = GroupResult()
+        for child in tasks or []:
+            if child.disabled:
+                continue
+            run_id = new_id()
+            child_ctx = ctx.child(_child_attempt(ctx, child, run_id, outputs))
+            started = _now(ctx)
+            state, child_outputs, error, retryable = run_child(child, child_ctx)
+            state = _allowed(child, state)
+            ctx.adopt(child_ctx)
+            result.children.append(
+                _task_run_json(ctx, child, run_id, state, child_outputs, started)
+            )
+            _remember(outputs, child.id, ctx.task_run.value, child_outputs)
+            ran.state = min(ran.state, state, key=_WORST.index)
+            if state == StateType.FAILED:
+                ran.error, ran.retryable = error, retryable
+                break
+        return ran
+
+    main = run_list(getattr(group, "tasks", None))
+    result.state, result.error, result.retryable = main.state, main.error, main.retryable
+    if result.state == StateType.FAILED:
+        run_list(getattr(group, "errors", None))
+    run_list(getattr(group, "finally_", None))
     if result.state == StateType.FAILED:
         return result, None
     return result, _output_files(ctx, getattr(group, "outputFiles", None), workdir)

@@ -114,3 +114,32 @@ def test_disabled_children_get_no_task_run(tmp_path: Path) -> None:
     ]
     _, children, _ = run_group(tmp_path, {"tasks": tasks})
     assert [c.taskId for c in children] == ["on"]
+
+
+def _returns(*ids: str) -> list[dict[str, Any]]:
+    return [
+        {"id": i, "type": "io.kestra.plugin.core.debug.Return", "format": "{{ task.id }}"}
+        for i in ids
+    ]
+
+
+def test_errors_run_after_a_failed_task_and_finally_always_runs(tmp_path: Path) -> None:
+    fail = {"id": "boom", "type": "io.kestra.plugin.core.execution.Fail", "errorMessage": "no"}
+    definition = {
+        "tasks": [fail, *_returns("never")],
+        "errors": [*_returns("e1"), fail | {"id": "e_boom"}, *_returns("e_never")],
+        "finally": _returns("a1"),
+    }
+    outcome, children, _ = run_group(tmp_path, definition)
+    assert outcome.state is StateType.FAILED
+    assert outcome.error == "no"
+    assert [c.taskId for c in children] == ["boom", "e1", "e_boom", "a1"]
+    assert children[1].outputs == {"value": "e1"}
+    assert children[3].state.current is StateType.SUCCESS
+
+
+def test_errors_do_not_run_when_no_task_failed(tmp_path: Path) -> None:
+    definition = {"tasks": _returns("ok"), "errors": _returns("e1"), "finally": _returns("a1")}
+    outcome, children, _ = run_group(tmp_path, definition)
+    assert outcome.state is StateType.SUCCESS
+    assert [c.taskId for c in children] == ["ok", "a1"]
