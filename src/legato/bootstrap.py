@@ -132,7 +132,8 @@ class Engine:
         worker, handoff = make_worker(self, self.worker_wake)
         self.executor.effects.interrupt = worker.kill
         self.executor.handoff = handoff
-        handoff.on_result = self.executor.wakeup.notify
+        wakeup = self.executor.wakeup
+        handoff.on_result = lambda: wakeup.notify(stored=False)
         bridge = worker_bridge.Bridge(asyncio.get_running_loop())
         self.executor.options = replace(
             self.executor.options, platform=executor_platform(self, bridge)
@@ -327,7 +328,9 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> tuple[worker_service.Worker, 
     )
     stores = engine.stores
     handoff = LocalHandoff(options.worker_id, options.threads)
-    queue = running_reports.RunningReports(HandoffQueue(stores.workers, handoff), stores.queue)
+    # a store found without jobs is asked again within half a poll interval at the latest
+    local = HandoffQueue(stores.workers, handoff, recheck=options.poll_interval / 2)
+    queue = running_reports.RunningReports(local, stores.queue)
     worker = worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
     handoff.needs_slot = lambda job: not worker.runs_inline(_task_type(job))
     return worker, handoff

@@ -58,3 +58,47 @@ def test_tasks_of_an_in_process_engine_are_handed_over_without_store_claims(
     state, runs = asyncio.run(scenario())
     assert (state, runs) == (StateType.SUCCESS, 3)
     assert CountingQueue.claimed == 0
+
+
+class CountingCalls(DelegatingWorkerQueue):
+    """Counts the store claims the worker makes (found jobs or not)."""
+
+    calls = 0
+
+    async def claim(
+        self, worker_id: str, limit: int, now: datetime | None = None
+    ) -> list[WorkerJob]:
+        CountingCalls.calls += 1
+        return await self.inner.claim(worker_id, limit, now)
+
+
+def test_results_from_memory_need_no_claims_from_the_store(tmp_path: Path) -> None:
+    """A sequential flow whose tasks all go through the handoff: neither the worker nor the
+    executor asks the store for work at each task (each such claim found nothing)."""
+    logs = "".join(
+        f"  - id: t{i}\n    type: io.kestra.plugin.core.log.Log\n    message: m{i}\n"
+        for i in range(30)
+    )
+    source = f"id: many\nnamespace: e2e.handoff\ntasks:\n{logs}"
+    claims: list[int] = []
+
+    async def scenario() -> StateType:
+        async with bootstrap.open_engine(config.Settings.for_home(tmp_path)) as engine:
+            engine.stores = replace(engine.stores, workers=CountingCalls(engine.stores.workers))
+            store = engine.executor.ports.store
+            original = store.claim_events
+
+            async def counted(*args: object, **kwargs: object) -> object:
+                claims.append(1)
+                return await original(*args, **kwargs)  # type: ignore[arg-type]
+
+            store.claim_events = counted  # type: ignore[method-assign]
+            await engine.flows.deploy(source)
+            async with engine.running():
+                created = await engine.executions.create(NewExecution("e2e.handoff", "many"))
+                final = await engine.wait(created.id, poll=0.2)
+            return final.state.current
+
+    assert asyncio.run(scenario()) == StateType.SUCCESS
+    assert CountingCalls.calls < 10, CountingCalls.calls
+    assert len(claims) < 10, len(claims)

@@ -147,29 +147,42 @@ class Executor:
         await self.recover()
         clock = self.options.clock
         last_busy = clock.now()
+        claim = True
         while not self._stopping:
             started = time.perf_counter()
             try:
-                processed = await self.run_once()
+                processed = await self.run_once(claim=claim)
             except Exception:  # the store is down: keep the daemon alive, retry after a while
                 LOGGER.exception("executor %s: pass failed", self.options.executor_id)
-                await self.wakeup.wait(self.options.idle_poll)
+                claim = await self._woken(self.options.idle_poll)
                 continue
             now = clock.now()
             if processed:
                 last_busy = now
                 await self._linger((time.perf_counter() - started) / processed)
-                if processed >= self.options.batch or self.wakeup.is_set():
+                if processed >= self.options.batch:
+                    claim = True
+                    continue
+                if self.wakeup.is_set():
+                    claim = await self._woken(0)
                     continue
                 # busy: the timers known are those seen by the last idle pass or committed here
-                await self.wakeup.wait(self._timeout(self.options.busy_poll, now))
+                claim = await self._woken(self._timeout(self.options.busy_poll, now))
                 continue
             idle = (now - last_busy).total_seconds() > self.options.idle_after
             self._next_timer = await self.ports.store.next_due()
-            await self.wakeup.wait(
+            claim = await self._woken(
                 self._timeout(self.options.idle_poll if idle else self.options.busy_poll, now)
             )
         await self._let_go()
+
+    async def _woken(self, timeout: float) -> bool:
+        """Wait for a wake-up or ``timeout``; whether the next pass must claim from the store:
+        after a poll that timed out (other processes' events, timers) or a notification that
+        the store changed, not after results that came in memory only."""
+        notified = await self.wakeup.wait(timeout)
+        stored = self.wakeup.take_stored()
+        return stored or not notified
 
     def _timeout(self, poll: float, now: datetime) -> float:
         """``poll``, shortened to the next timer known."""
@@ -198,9 +211,12 @@ class Executor:
         if unfinished:
             await self.ports.store.release(self.options.executor_id, unfinished)
 
-    async def run_once(self) -> int:
-        """One pass over due events; returns how many executions were stepped."""
+    async def run_once(self, *, claim: bool = True) -> int:
+        """One pass: the kept executions, then (with ``claim``) due events claimed from the
+        store; returns how many executions were stepped."""
         kept = await self._run_kept()
+        if not claim:
+            return kept
         now = self.options.clock.now()
         claimed = await self.ports.store.claim_events(
             self.options.executor_id, now, self.options.batch

@@ -38,11 +38,15 @@ class Wakeup:
 
     def __init__(self) -> None:
         self._set = False
+        #: whether a notification since the last ``take_stored`` said the store changed
+        self._stored = False
         self._waiters: list[asyncio.Future[None]] = []
 
-    def notify(self) -> None:
-        """Something arrived: wake the waiters."""
+    def notify(self, *, stored: bool = True) -> None:
+        """Something arrived: wake the waiters. ``stored=False`` says it came in memory only
+        (results of the local worker), so the store holds nothing new."""
         self._set = True
+        self._stored = self._stored or stored
         waiters, self._waiters = self._waiters, []
         for waiter in waiters:
             if not waiter.done():
@@ -65,6 +69,11 @@ class Wakeup:
         """Forget ``waiter`` (resolved or not)."""
         with contextlib.suppress(ValueError):
             self._waiters.remove(waiter)
+
+    def take_stored(self) -> bool:
+        """Whether a notification since the last call said the store changed (cleared)."""
+        stored, self._stored = self._stored, False
+        return stored
 
     def consume(self) -> bool:
         """Take the waiting notification, if any; True when there was one."""

@@ -24,10 +24,12 @@ class StoreQueue(DelegatingWorkerQueue):
     def __init__(self, free: Sequence[WorkerJob] = ()) -> None:
         self.free = list(free)
         self.finished: list[str] = []
+        self.claims = 0
 
     async def claim(
         self, worker_id: str, limit: int, now: datetime | None = None
     ) -> list[WorkerJob]:
+        self.claims += 1
         taken, self.free = self.free[:limit], self.free[limit:]
         return taken
 
@@ -185,3 +187,46 @@ def test_jobs_needing_no_slot_are_handed_off_whatever_the_capacity() -> None:
     assert handoff.claim_for_worker(jobs("slow3"), NOW)[0].claimed_by is None
     handoff.finished("slow")
     assert handoff.claim_for_worker(jobs("slow4"), NOW)[0].claimed_by == "w1"
+
+
+def test_a_store_found_dry_is_asked_again_only_after_unhanded_jobs_or_a_recheck() -> None:
+    async def scenario() -> None:
+        now = [100.0]
+        handoff = LocalHandoff("w1", slots=1)
+        store = StoreQueue()
+        queue = HandoffQueue(store, handoff, recheck=0.25, clock=lambda: now[0])
+        assert await queue.claim("w1", 4, NOW) == []
+        assert store.claims == 1  # found dry
+        handoff.deliver(handoff.claim_for_worker(jobs("a"), NOW))
+        assert [j.id for j in await queue.claim("w1", 4, NOW)] == ["a"]
+        assert await queue.claim("w1", 4, NOW) == []
+        assert store.claims == 1  # the inbox ran dry: the store was not asked
+        # a job there was no room for went to the store: it is asked
+        assert handoff.claim_for_worker(jobs("b"), NOW)[0].claimed_by is None
+        store.free = jobs("b")
+        assert [j.id for j in await queue.claim("w1", 4, NOW)] == ["b"]
+        assert await queue.claim("w1", 4, NOW) == []
+        assert store.claims == 2  # b came with fewer jobs than asked: dry again
+        # jobs of other processes are found by the recheck
+        store.free = jobs("c")
+        assert await queue.claim("w1", 4, NOW) == []
+        now[0] += 0.25
+        assert [j.id for j in await queue.claim("w1", 4, NOW)] == ["c"]
+        # another worker id always asks the store
+        assert await queue.claim("w2", 4, NOW) == []
+        assert store.claims == 4
+
+    asyncio.run(scenario())
+
+
+def test_a_full_store_claim_is_followed_by_another() -> None:
+    async def scenario() -> None:
+        handoff = LocalHandoff("w1", slots=4)
+        store = StoreQueue(jobs("s1", "s2", "s3"))
+        queue = HandoffQueue(store, handoff, clock=lambda: 0.0)
+        assert [j.id for j in await queue.claim("w1", 2, NOW)] == ["s1", "s2"]
+        assert [j.id for j in await queue.claim("w1", 2, NOW)] == ["s3"]
+        assert await queue.claim("w1", 2, NOW) == []
+        assert store.claims == 2
+
+    asyncio.run(scenario())
