@@ -59,3 +59,18 @@ def test_an_unwatched_future_is_left_alone_and_a_cancelled_wait_leaves_no_waiter
         return forgotten.done(), len(wakeup._waiters)
 
     assert asyncio.run(scenario()) == (False, 0)
+
+
+def test_a_notification_says_whether_the_store_changed() -> None:
+    async def scenario() -> None:
+        wakeup = Wakeup()
+        wakeup.notify(stored=False)
+        assert await wakeup.wait(1) is True
+        assert wakeup.take_stored() is False
+        wakeup.notify(stored=False)
+        wakeup.notify()
+        assert await wakeup.wait(1) is True
+        assert wakeup.take_stored() is True
+        assert wakeup.take_stored() is False  # taken
+
+    asyncio.run(scenario())
