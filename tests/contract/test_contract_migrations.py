@@ -47,7 +47,7 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     with engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
     engine.dispose()
-    assert versions == [("0001",)]
+    assert versions == [("0002",)]
 
 
 def test_head_names_the_newest_migration() -> None:

@@ -95,6 +95,20 @@ async def test_cancel_removes_waiting_jobs_and_names_running_ones(store: Store) 
     assert await store.worker_queue.cancel([]) == []
 
 
+async def test_a_cancelled_claimed_job_is_a_kill_for_its_worker_only(store: Store) -> None:
+    await _queue(store, 3)
+    await store.worker_queue.claim("w1", 2, START)
+    await store.worker_queue.claim("w2", 1, START)
+    assert await store.worker_queue.killed("w1") == []
+    assert await store.worker_queue.cancel(["tr01", "tr02"]) == ["tr01", "tr02"]
+    assert await store.worker_queue.killed("w1") == ["tr01"]
+    assert await store.worker_queue.killed("w2") == ["tr02"]
+    assert await store.worker_queue.killed("w3") == []
+    # the worker reports the killed run: the job and its kill request are gone
+    await store.worker_queue.finish("j01", [event("e1", "TaskRunFinished")])
+    assert await store.worker_queue.killed("w1") == []
+
+
 async def test_a_job_committed_claimed_is_its_workers_and_requeued_when_it_falls_silent(
     store: Store,
 ) -> None:

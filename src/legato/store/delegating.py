@@ -41,3 +41,6 @@ class DelegatingWorkerQueue:
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
         return await self.inner.cancel(task_run_ids)
+
+    async def killed(self, worker_id: str) -> list[str]:
+        return await self.inner.killed(worker_id)

@@ -43,6 +43,7 @@ def _copy(value: Any) -> Any:
 class _Job:
     job: WorkerJob
     claimed_at: datetime | None = None
+    kill_requested: bool = False
 
 
 @dataclass
@@ -343,8 +344,16 @@ class MemoryWorkerQueue:
             if job.job.claimed_by is None:
                 del self._state.jobs[job_id]
             else:
+                job.kill_requested = True
                 still_claimed.append(job.job.task_run_id)
         return still_claimed
+
+    async def killed(self, worker_id: str) -> list[str]:
+        return [
+            job.job.task_run_id
+            for job in self._state.jobs.values()
+            if job.kill_requested and job.job.claimed_by == worker_id
+        ]
 
 
 class MemoryLogs:

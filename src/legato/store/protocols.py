@@ -296,8 +296,12 @@ class WorkerQueue(Protocol):
         ...
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
-        """Remove unclaimed jobs of these task runs; return the task run ids still claimed by
-        workers (they finish or are killed by their worker)."""
+        """Remove unclaimed jobs of these task runs; mark the claimed ones for a kill and
+        return their task run ids (their worker kills them: ``killed``)."""
+        ...
+
+    async def killed(self, worker_id: str) -> list[str]:
+        """Task run ids of the jobs ``worker_id`` holds that were marked for a kill."""
         ...
 
 

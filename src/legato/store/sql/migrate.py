@@ -18,7 +18,7 @@ from legato.store.sql.database import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: the newest revision in ``migrations/versions``: update it with every new migration
-HEAD = "0001"
+HEAD = "0002"
 #: an arbitrary constant naming Legato's migration lock among PostgreSQL advisory locks
 ADVISORY_LOCK = 0x4C454741544F
 

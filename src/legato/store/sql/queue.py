@@ -385,6 +385,11 @@ class SqlWorkerQueue:
                     worker_jobs.c.task_run_id.in_(ids), worker_jobs.c.claimed_by.is_(None)
                 )
             )
+            conn.execute(
+                worker_jobs.update()
+                .where(worker_jobs.c.task_run_id.in_(ids))
+                .values(kill_requested=True)
+            )
             claimed = conn.execute(
                 sa.select(worker_jobs.c.task_run_id)
                 .where(worker_jobs.c.task_run_id.in_(ids))
@@ -393,6 +398,14 @@ class SqlWorkerQueue:
             return list(claimed.scalars())
 
         return await self._db.write(cancel)
+
+    async def killed(self, worker_id: str) -> list[str]:
+        query = (
+            sa.select(worker_jobs.c.task_run_id)
+            .where(worker_jobs.c.claimed_by == worker_id, worker_jobs.c.kill_requested)
+            .order_by(worker_jobs.c.seq)
+        )
+        return await self._db.read(lambda conn: list(conn.execute(query).scalars()))
 
 
 @dataclass(frozen=True)

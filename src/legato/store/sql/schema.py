@@ -97,6 +97,8 @@ worker_jobs = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("claimed_by", sa.String(255)),
     sa.Column("claimed_at", UTCDateTime),
+    #: the executor asked the claiming worker to kill the job's task run (``cancel``)
+    sa.Column("kill_requested", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_worker_jobs_claimed", "claimed_by"),
     sa.Index("ix_worker_jobs_task_run", "task_run_id"),
 )
