@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import gc
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -51,6 +52,14 @@ from legato.worker import platform as worker_platform
 from legato.worker import secrets as worker_secrets
 from legato.worker import service as worker_service
 from legato.worker import storage as worker_storage
+
+
+class Role(enum.Enum):
+    """Which daemons a process runs (Kestra's ``server standalone|executor|worker``)."""
+
+    STANDALONE = "standalone"
+    EXECUTOR = "executor"
+    WORKER = "worker"
 
 
 class Daemon(Protocol):
@@ -126,29 +135,38 @@ class Engine:
     options: EngineOptions = EngineOptions()
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """Run the executor and the worker while the block runs; stop them after."""
+    async def running(self, role: Role = Role.STANDALONE) -> AsyncIterator[None]:
+        """Run the daemons of ``role`` while the block runs (the executor and the worker by
+        default, sharing jobs, results and kills in memory); stop them after."""
         freeze_startup_heap()
-        worker, handoff = make_worker(self, self.worker_wake)
-        self.executor.effects.interrupt = worker.kill
-        self.executor.handoff = handoff
-        wakeup = self.executor.wakeup
-        handoff.on_result = lambda: wakeup.notify(stored=False)
-        bridge = worker_bridge.Bridge(asyncio.get_running_loop())
-        self.executor.options = replace(
-            self.executor.options, platform=executor_platform(self, bridge)
-        )
-        daemons: list[Daemon] = [self.executor, worker]
+        daemons: list[Daemon] = []
+        handoff: LocalHandoff | None = None
+        if role is not Role.WORKER:
+            bridge = worker_bridge.Bridge(asyncio.get_running_loop())
+            self.executor.options = replace(
+                self.executor.options, platform=executor_platform(self, bridge)
+            )
+            daemons.append(self.executor)
+        if role is not Role.EXECUTOR:
+            worker, handoff = make_worker(self, self.worker_wake, local=role is Role.STANDALONE)
+            daemons.append(worker)
+        if handoff is not None:
+            self.executor.effects.interrupt = worker.kill
+            self.executor.handoff = handoff
+            wakeup = self.executor.wakeup
+            handoff.on_result = lambda: wakeup.notify(stored=False)
         tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
         self._tasks = tasks
         try:
             yield
         finally:
-            handoff.close()
+            if handoff is not None:
+                handoff.close()
             for daemon in daemons:
                 daemon.stop()
             done, pending = await asyncio.wait(tasks, timeout=10)
             self.executor.handoff = None
+            self.executor.effects.interrupt = None
             for task in pending:
                 task.cancel()
             for task in done:
@@ -207,7 +225,7 @@ class Engine:
             last = execution
             if finished(execution):
                 return execution
-            self._check_daemons()
+            self.check_daemons()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), poll)
             changed.clear()
@@ -223,7 +241,8 @@ class Engine:
             raise ExecutionNotFoundError(execution_id)
         return execution
 
-    def _check_daemons(self) -> None:
+    def check_daemons(self) -> None:
+        """Raise ``EngineError`` when a daemon of ``running`` crashed."""
         for task in getattr(self, "_tasks", []):
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise EngineError(f"the {task.get_name()} daemon crashed") from task.exception()
@@ -309,11 +328,15 @@ def build_engine(
     )
 
 
-def make_worker(engine: Engine, wakeup: Wakeup) -> tuple[worker_service.Worker, LocalHandoff]:
+def make_worker(
+    engine: Engine, wakeup: Wakeup, *, local: bool = True
+) -> tuple[worker_service.Worker, LocalHandoff | None]:
     """The worker daemon running plugin tasks in ``settings.worker_threads`` threads, their
     working directories under ``settings.work_root``, with ``settings.task_settings``; jobs
-    still running after a moment are reported RUNNING at once (``RunningReports``); with the
-    ``LocalHandoff`` through which this process's executor gives it jobs without a claim."""
+    still running after a moment are reported RUNNING at once (``RunningReports``); kills of
+    its claimed jobs asked by any executor are read at each heartbeat (``WorkerQueue.killed``).
+    With ``local``, also the ``LocalHandoff`` through which this process's executor gives it
+    jobs and takes its results without the store."""
     work_root = engine.settings.work_root
     work_root.mkdir(parents=True, exist_ok=True)
     options = worker_service.WorkerOptions(
@@ -325,12 +348,18 @@ def make_worker(engine: Engine, wakeup: Wakeup) -> tuple[worker_service.Worker, 
         stale_after=engine.options.stale_after,
         ports=plugin_ports(engine.stores),
         task_settings=engine.settings.task_settings,
+        kills=engine.stores.workers,
     )
     stores = engine.stores
+    if not local:
+        reported = running_reports.RunningReports(stores.workers, stores.queue)
+        return worker_service.Worker(
+            reported, stores.kv, stores.files, engine.registry, options
+        ), None
     handoff = LocalHandoff(options.worker_id, options.threads)
     # a store found without jobs is asked again within half a poll interval at the latest
-    local = HandoffQueue(stores.workers, handoff, recheck=options.poll_interval / 2)
-    queue = running_reports.RunningReports(local, stores.queue)
+    handed = HandoffQueue(stores.workers, handoff, recheck=options.poll_interval / 2)
+    queue = running_reports.RunningReports(handed, stores.queue)
     worker = worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
     handoff.needs_slot = lambda job: not worker.runs_inline(_task_type(job))
     return worker, handoff

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from legato import __version__
-from legato.cli.commands import expression, flow, run
+from legato.cli.commands import expression, flow, run, server
 from legato.cli.configuration import CliState
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(flow.app, name="flow")
 app.add_typer(expression.app, name="expression")
+app.add_typer(server.app, name="server")
 app.command("run")(run.run)
 
 
