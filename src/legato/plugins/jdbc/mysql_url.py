@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from legato.plugins.jdbc.urls import require_mysql_url
+from legato.plugins.jdbc.urls import host_port, query_params, require_mysql_url
 
 DEFAULT_PORT = 3306
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
@@ -55,27 +55,9 @@ def parse_mysql_url(url: str) -> MySqlUrl:
     rest = require_mysql_url(url.strip()).split("//", 1)[1]
     rest, _, query = rest.partition("?")
     authority, _, database = rest.partition("/")
-    params = _query_params(query)
+    params = query_params(query)
     first = authority.split(",")[0]
     if not first:
         return MySqlUrl(database=unquote(database) or None, params=params)
-    host, port = _host_port(first)
+    host, port = host_port(first, DEFAULT_PORT)
     return MySqlUrl(host=host, port=port, database=unquote(database) or None, params=params)
-
-
-def _query_params(query: str) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in query.split("&"):
-        if pair:
-            name, _, value = pair.partition("=")
-            params[unquote(name)] = unquote(value)
-    return params
-
-
-def _host_port(part: str) -> tuple[str, int]:
-    if part.startswith("["):
-        host, _, port = part[1:].partition("]")
-        port = port.removeprefix(":")
-    else:
-        host, _, port = part.partition(":")
-    return host, int(port) if port else DEFAULT_PORT

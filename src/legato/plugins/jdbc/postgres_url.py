@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from legato.plugins.jdbc.urls import require_postgres_url
+from legato.plugins.jdbc.urls import host_port, query_params, require_postgres_url
 
 DEFAULT_PORT = 5432
 PREFIX = "jdbc:postgresql:"
@@ -82,28 +82,11 @@ def parse_postgres_url(url: str) -> PostgresUrl:
     """Take ``url`` apart; a malformed one raises ``ValueError`` naming the expected form."""
     rest = require_postgres_url(url.strip())[len(PREFIX) :]
     rest, _, query = rest.partition("?")
-    params = _query_params(query)
+    params = query_params(query)
     if not rest.startswith("//"):
         database = rest.lstrip("/") or None
         return PostgresUrl(database=database, params=params)
     authority, _, database = rest[2:].partition("/")
-    hosts = tuple(_host_port(part) for part in authority.split(",")) if authority else ()
+    parts = authority.split(",") if authority else []
+    hosts = tuple(host_port(part, DEFAULT_PORT) for part in parts)
     return PostgresUrl(hosts=hosts, database=unquote(database) or None, params=params)
-
-
-def _query_params(query: str) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in query.split("&"):
-        if pair:
-            name, _, value = pair.partition("=")
-            params[unquote(name)] = unquote(value)
-    return params
-
-
-def _host_port(part: str) -> tuple[str, int]:
-    if part.startswith("["):
-        host, _, port = part[1:].partition("]")
-        port = port.removeprefix(":")
-    else:
-        host, _, port = part.partition(":")
-    return host, int(port) if port else DEFAULT_PORT

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import unquote
 
 from pydantic import AfterValidator
 
@@ -69,3 +70,23 @@ PostgresUrl = Dyn[Annotated[str, AfterValidator(check_postgres_url)]]
 MySqlUrl = Dyn[Annotated[str, AfterValidator(check_mysql_url)]]
 DuckDbUrl = Dyn[Annotated[str, AfterValidator(check_duckdb_url)]]
 SqliteUrl = Dyn[Annotated[str, AfterValidator(check_sqlite_url)]]
+
+
+def query_params(query: str) -> dict[str, str]:
+    """The ``name=value`` pairs of a URL's query, decoded (a name alone has an empty value)."""
+    params: dict[str, str] = {}
+    for pair in query.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            params[unquote(name)] = unquote(value)
+    return params
+
+
+def host_port(part: str, default_port: int) -> tuple[str, int]:
+    """``host[:port]`` or ``[ipv6][:port]`` as (host, port), ``default_port`` when none."""
+    if part.startswith("["):
+        host, _, port = part[1:].partition("]")
+        port = port.removeprefix(":")
+    else:
+        host, _, port = part.partition(":")
+    return host, int(port) if port else default_port
