@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
-from executor_rig import START, Rig
+from executor_rig import START, TWO_LOGS, Rig
 
 from legato.executor.effects import SUBFLOW_TRIGGER
 from legato.model.execution import Execution, StateType
@@ -18,20 +18,6 @@ LOG = "io.kestra.plugin.core.log.Log"
 
 def flow(flow_id: str, body: str) -> str:
     return f"id: {flow_id}\nnamespace: unit\n{body}"
-
-
-TWO_LOGS = flow(
-    "two",
-    f"""
-tasks:
-  - id: a
-    type: {LOG}
-    message: a
-  - id: b
-    type: {LOG}
-    message: b
-""",
-)
 
 
 def test_a_created_execution_dispatches_its_first_task(rig: Rig) -> None:
