@@ -82,6 +82,8 @@ class Stores:
     metrics: protocols.MetricRepository
     kv: protocols.KVStore
     files: protocols.FileStorage
+    #: other processes' commits of work, when the database tells (PostgreSQL)
+    changes: protocols.ChangeFeed | None = None
 
     @classmethod
     def of(cls, store: bundle.Store, files: protocols.FileStorage) -> Stores:
@@ -95,6 +97,7 @@ class Stores:
             metrics=store.metrics,
             kv=store.kv,
             files=files,
+            changes=store.changes,
         )
 
 
@@ -155,11 +158,14 @@ class Engine:
             self.executor.handoff = handoff
             wakeup = self.executor.wakeup
             handoff.on_result = lambda: wakeup.notify(stored=False)
+        unsubscribe = self._listen(role, handoff)
         tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
         self._tasks = tasks
         try:
             yield
         finally:
+            for stop_listening in unsubscribe:
+                stop_listening()
             if handoff is not None:
                 handoff.close()
             for daemon in daemons:
@@ -174,6 +180,36 @@ class Engine:
                     raise EngineError(f"the {task.get_name()} daemon crashed") from (
                         task.exception()
                     )
+
+    def _listen(self, role: Role, handoff: LocalHandoff | None) -> list[Callable[[], None]]:
+        """Wake the daemons of ``role`` when another process commits work for them (when the
+        store tells: ``Stores.changes``); the functions that stop listening."""
+        feed = self.stores.changes
+        if feed is None:
+            return []
+        loop = asyncio.get_running_loop()
+        executor_wake, worker_wake = self.executor.wakeup, self.worker_wake
+
+        def work_for_workers() -> None:
+            if handoff is not None:
+                handoff.store_changed()
+            worker_wake.notify()
+
+        def on_loop(action: Callable[[], None]) -> Callable[[], None]:
+            def hand_over() -> None:  # called on the feed's thread
+                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                    loop.call_soon_threadsafe(action)
+
+            return hand_over
+
+        listening: list[Callable[[], None]] = []
+        if role is not Role.WORKER:
+            listening.append(
+                feed.subscribe(protocols.EXECUTOR_CHANNEL, on_loop(executor_wake.notify))
+            )
+        if role is not Role.EXECUTOR:
+            listening.append(feed.subscribe(protocols.WORKER_CHANNEL, on_loop(work_for_workers)))
+        return listening
 
     async def wait(
         self,

@@ -81,3 +81,39 @@ async def test_a_database_at_head_opens_without_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert opened.stdout.strip() == "False"
+
+
+async def test_a_database_of_the_first_revision_is_brought_to_head(tmp_path: Path) -> None:
+    """An installation made before migration 0002 keeps its data and gains the new column."""
+    from alembic import command
+    from alembic.config import Config
+
+    from legato.store.sql.migrate import HEAD, MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'legato.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            sa.text(
+                "INSERT INTO worker_jobs (id, execution_id, task_run_id, payload)"
+                " VALUES ('j1', 'e1', 'tr1', '{}')"
+            )
+        )
+    engine.dispose()
+    store = await open_store(url)
+    assert await store.worker_queue.killed("w1") == []
+    [old] = await store.worker_queue.claim("w1", 5)
+    assert old.id == "j1"
+    assert await store.worker_queue.cancel(["tr1"]) == ["tr1"]
+    assert await store.worker_queue.killed("w1") == ["tr1"]
+    await store.close()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    engine.dispose()
+    assert versions == [(HEAD,)]
+    assert _differences(url) == []

@@ -123,6 +123,10 @@ class LocalHandoff:
         """Reserve nothing and take no result from now on (the worker stops)."""
         self._closed = True
 
+    def store_changed(self) -> None:
+        """Another process stored jobs (a change feed said so): the store is worth a claim."""
+        self.unhanded += 1
+
     def keeps(
         self, execution_id: str, jobs: Sequence[WorkerJob], results: Sequence[JobResult]
     ) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from legato.store.protocols import (
+    ChangeFeed,
     ExecutionRepository,
     ExecutorStore,
     FlowRepository,
@@ -37,6 +38,8 @@ class Store:
     kv: KVStore
     url: str = "memory://"
     closer: Callable[[], Awaitable[None]] = _nothing
+    #: notifications of other processes' commits, when the database has them (PostgreSQL)
+    changes: ChangeFeed | None = None
 
     async def close(self) -> None:
         """Release connections; the store must not be used afterwards."""

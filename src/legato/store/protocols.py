@@ -17,7 +17,7 @@ suite (tests/contract/) runs each port on every adapter. Invariants shared by al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -302,6 +302,23 @@ class WorkerQueue(Protocol):
 
     async def killed(self, worker_id: str) -> list[str]:
         """Task run ids of the jobs ``worker_id`` holds that were marked for a kill."""
+        ...
+
+
+#: change-feed channel: due events or executions were stored (executors should claim)
+EXECUTOR_CHANNEL = "legato_executor"
+#: change-feed channel: unclaimed worker jobs were stored (workers should claim)
+WORKER_CHANNEL = "legato_worker"
+
+
+class ChangeFeed(Protocol):
+    """Word that some process committed work to the store (PostgreSQL ``LISTEN``/``NOTIFY``),
+    so processes sharing a database wake at once instead of at their next poll."""
+
+    def subscribe(self, channel: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` (from another thread, possibly more than once per commit) after a
+        commit that notified ``channel``, and after any reconnection (notifications may have
+        been missed); returns the function that unsubscribes."""
         ...
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from legato.store.factory import StoreURLError, default_sqlite_url, open_store
 from legato.store.postgres import driver_url
+from legato.store.sql.migrate import HEAD
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +36,7 @@ async def test_a_fresh_home_is_created_and_migrated(tmp_path: Path) -> None:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
         mode = conn.execute("PRAGMA journal_mode").fetchone()
     assert {"flows", "executions", "executor_events", "worker_jobs", "kv", "logs"} <= tables
-    assert version == [("0001",)]
+    assert version == [(HEAD,)]
     assert mode == ("wal",)
     again = await open_store(f"sqlite+aiosqlite:///{database}")
     record = await again.flows.get("ns", "f")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from legato.model.execution import Execution, StateType
 from legato.store import rules
 from legato.store.protocols import ExecutionQuery, NewEvent, StoreConflictError
+from legato.store.sql import notify
 from legato.store.sql.database import Database
 from legato.store.sql.documents import read_execution
 from legato.store.sql.schema import execution_locks, executions, executor_events
@@ -78,6 +79,7 @@ class SqlExecutions:
             insert_executions(conn, [execution])
             if events:
                 conn.execute(executor_events.insert(), event_rows(events))
+            notify.notify(conn, notify.for_writes(executions=True))
 
         await self._db.write(create)
 

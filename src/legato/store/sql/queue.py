@@ -35,7 +35,7 @@ from legato.store.protocols import (
     StoredEvent,
     WorkerJob,
 )
-from legato.store.sql import plain, plain_queue
+from legato.store.sql import notify, plain, plain_queue
 from legato.store.sql import statements as sql
 from legato.store.sql.database import Database, sqlite_instant
 from legato.store.sql.documents import ExecutionDocuments, JobPayloads, shared_json
@@ -76,7 +76,12 @@ class SqlExecutorStore:
     async def enqueue(self, events: Sequence[NewEvent]) -> None:
         if events:
             rows = event_rows(events)
-            await self._db.write(lambda conn: _insert(conn, sql.INSERT_EVENTS, rows))
+
+            def enqueue(conn: sa.Connection) -> None:
+                _insert(conn, sql.INSERT_EVENTS, rows)
+                notify.notify(conn, notify.for_writes(events=True))
+
+            await self._db.write(enqueue)
 
     async def claim_events(
         self, executor_id: str, now: datetime, limit: int = 100
@@ -125,6 +130,11 @@ class SqlExecutorStore:
         job_list = _job_rows(jobs)
         finished = [result.job_id for result in results]
         lock = _LockChange(execution.id, holder, keep_lock_at)
+        channels = notify.for_writes(
+            events=bool(event_list),
+            executions=bool(new_executions),
+            unclaimed_jobs=any(row["claimed_by"] is None for row in job_list),
+        )
 
         def commit(conn: sa.Connection) -> None:
             lock.apply(conn)
@@ -139,6 +149,7 @@ class SqlExecutorStore:
             _insert(conn, sql.INSERT_LOGS, log_list)
             _insert(conn, sql.INSERT_METRICS, metric_list)
             insert_executions(conn, new_executions)
+            notify.notify(conn, channels)
 
         document_only = self._documents.only_document_changed(execution)
 
@@ -372,7 +383,13 @@ class SqlWorkerQueue:
             )
             .values(claimed_by=None, claimed_at=None)
         )
-        return await self._db.write(lambda conn: int(conn.execute(statement).rowcount))
+
+        def requeue(conn: sa.Connection) -> int:
+            count = int(conn.execute(statement).rowcount)
+            notify.notify(conn, notify.for_writes(unclaimed_jobs=count > 0))
+            return count
+
+        return await self._db.write(requeue)
 
     async def cancel(self, task_run_ids: Sequence[str]) -> list[str]:
         ids = list(task_run_ids)
@@ -433,6 +450,7 @@ def _finish_all(conn: sa.Connection, finished: list[_Finished]) -> None:
     _insert(conn, sql.INSERT_EVENTS, events)
     _insert(conn, sql.INSERT_LOGS, logs)
     _insert(conn, sql.INSERT_METRICS, metrics)
+    notify.notify(conn, notify.for_writes(events=bool(events)))
 
 
 def _finish_plain(db: Any, finished: list[_Finished]) -> None:
