@@ -74,13 +74,15 @@ class CountingCalls(DelegatingWorkerQueue):
 
 def test_results_from_memory_need_no_claims_from_the_store(tmp_path: Path) -> None:
     """A sequential flow whose tasks all go through the handoff: neither the worker nor the
-    executor asks the store for work at each task (each such claim found nothing)."""
+    executor asks the store for work at each task (each such claim found nothing), nor reads
+    the kept execution's stored events when nothing was stored."""
     logs = "".join(
         f"  - id: t{i}\n    type: io.kestra.plugin.core.log.Log\n    message: m{i}\n"
         for i in range(30)
     )
     source = f"id: many\nnamespace: e2e.handoff\ntasks:\n{logs}"
     claims: list[int] = []
+    reads: list[int] = []
 
     async def scenario() -> StateType:
         async with bootstrap.open_engine(config.Settings.for_home(tmp_path)) as engine:
@@ -93,6 +95,13 @@ def test_results_from_memory_need_no_claims_from_the_store(tmp_path: Path) -> No
                 return await original(*args, **kwargs)  # type: ignore[arg-type]
 
             store.claim_events = counted  # type: ignore[method-assign]
+            owned = store.owned_events
+
+            async def counted_owned(*args: object, **kwargs: object) -> object:
+                reads.append(1)
+                return await owned(*args, **kwargs)  # type: ignore[arg-type]
+
+            store.owned_events = counted_owned  # type: ignore[method-assign]
             await engine.flows.deploy(source)
             async with engine.running():
                 created = await engine.executions.create(NewExecution("e2e.handoff", "many"))
@@ -102,3 +111,4 @@ def test_results_from_memory_need_no_claims_from_the_store(tmp_path: Path) -> No
     assert asyncio.run(scenario()) == StateType.SUCCESS
     assert CountingCalls.calls < 10, CountingCalls.calls
     assert len(claims) < 10, len(claims)
+    assert len(reads) < 10, len(reads)  # the kept execution's stored events, only when stored

@@ -214,7 +214,7 @@ class Executor:
     async def run_once(self, *, claim: bool = True) -> int:
         """One pass: the kept executions, then (with ``claim``) due events claimed from the
         store; returns how many executions were stepped."""
-        kept = await self._run_kept()
+        kept = await self._run_kept(stored=claim)
         if not claim:
             return kept
         now = self.options.clock.now()
@@ -242,9 +242,10 @@ class Executor:
             LOGGER.exception("executor: execution %s could not be committed", execution.id)
             await self._give_up(execution, stored, error, results)
 
-    async def _run_kept(self) -> int:
-        """Step the kept executions that got results from the local worker or stored events;
-        results of executions not kept are stored as a worker's would be."""
+    async def _run_kept(self, *, stored: bool = True) -> int:
+        """Step the kept executions that got results from the local worker or (when ``stored``:
+        the store may have changed) stored events; results of executions not kept are stored
+        as a worker's would be."""
         handoff = self.handoff
         results = handoff.take_results() if handoff is not None else []
         if not self._kept:
@@ -252,7 +253,7 @@ class Executor:
             return 0
         now = self.options.clock.now()
         await self._refresh_kept(now)
-        owned = await self.ports.store.owned_events(self.options.executor_id, now)
+        owned = await self.ports.store.owned_events(self.options.executor_id, now) if stored else {}
         by_execution: dict[str, list[JobResult]] = {}
         for result in results:
             by_execution.setdefault(result.execution_id, []).append(result)

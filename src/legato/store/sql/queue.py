@@ -136,12 +136,17 @@ class SqlExecutorStore:
             unclaimed_jobs=any(row["claimed_by"] is None for row in job_list),
         )
 
+        document_only = self._documents.only_document_changed(execution)
+
         def commit(conn: sa.Connection) -> None:
             lock.apply(conn)
             for job_id in finished:
                 if conn.execute(sql.DELETE_JOB, {"job_id": job_id}).rowcount == 0:
                     raise LockLostError(f"worker job {job_id} no longer exists (re-queued)")
-            conn.execute(self._sql.save_execution, row)
+            # rewriting the indexed columns with equal values still costs an upsert's insert try
+            only = {"saved_id": execution.id, "document": document}
+            if not (document_only and conn.execute(sql.UPDATE_DOCUMENT, only).rowcount):
+                conn.execute(self._sql.save_execution, row)
             if consumed:
                 conn.execute(sql.DELETE_EVENTS, {"ids": list(consumed)})
             _insert_jobs(conn, job_list)
@@ -150,8 +155,6 @@ class SqlExecutorStore:
             _insert(conn, sql.INSERT_METRICS, metric_list)
             insert_executions(conn, new_executions)
             notify.notify(conn, channels)
-
-        document_only = self._documents.only_document_changed(execution)
 
         def commit_plain(db: Any) -> None:
             lock.apply_plain(db)

@@ -46,6 +46,12 @@ DOCUMENTS = sa.select(executions.c.id, executions.c.document).where(
     executions.c.id.in_(sa.bindparam("ids", expanding=True))
 )
 
+UPDATE_DOCUMENT = (
+    executions.update()
+    .where(executions.c.id == sa.bindparam("saved_id"))
+    .values(document=sa.bindparam("document"))
+)
+
 UNLOCK = execution_locks.delete().where(
     execution_locks.c.execution_id.in_(sa.bindparam("ids", expanding=True))
 )
