@@ -173,7 +173,8 @@ def test_timestamps_in_every_precision() -> None:
     value = "2024-01-02T03:04:05.123456Z"
     assert typed("{{ v | timestamp }}", v=value) == 1704164645
     assert typed("{{ v | timestampMilli }}", v=value) == 1704164645123
-    assert typed("{{ v | timestampMicro }}", v=value) == "1704164645123456"
+    # Kestra's TimestampMicroFilter: epoch seconds in nanoseconds + the second's microseconds
+    assert typed("{{ v | timestampMicro }}", v=value) == "1704164645000123456"
     assert typed("{{ v | timestampNano }}", v=value) == "1704164645123456000"
     assert typed("{{ '1970-01-01T00:00:00Z' | timestamp }}") == 0
     assert typed("{{ '1969-12-31T23:59:59.5Z' | timestampMilli }}") == -500

@@ -106,9 +106,10 @@ def test_yaml_filter_writes_block_yaml() -> None:
     assert render("{{ {'key': 'value'} | yaml }}") == "key: value\n"
     assert render("{{ null | yaml }}") == "null\n"
     nested = {"labels": {"env": "prod"}, "items": ["a", {"x": 1, "y": [1, 2]}, [3, 4]], "e": {}}
+    # What Jackson 2.17 + SnakeYAML 2.2 write with Kestra's YamlFilter settings (INDENT_ARRAYS)
     assert to_yaml(nested) == (
         "labels:\n  env: prod\n"
-        'items:\n  - a\n  - x: 1\n    "y":\n      - 1\n      - 2\n  - - 3\n    - 4\n'
+        'items:\n - a\n -\n  x: 1\n  "y":\n   - 1\n   - 2\n -\n   - 3\n   - 4\n'
         "e: {}\n"
     )
 
@@ -132,7 +133,7 @@ def test_yaml_filter_writes_block_yaml() -> None:
         (date(2024, 1, 2), "2024-01-02\n"),
         ([], "[]\n"),
         ({}, "{}\n"),
-        (("a",), "- a\n"),
+        (("a",), " - a\n"),
         (b"x".decode(), "x\n"),
     ],
 )
@@ -144,7 +145,7 @@ def test_yaml_multiline_strings_are_literal_blocks() -> None:
     assert to_yaml({"m": "line1\nline2"}) == "m: |-\n  line1\n  line2\n"
     assert to_yaml({"m": "line1\n\nline3\n"}) == "m: |\n  line1\n\n  line3\n"
     assert to_yaml({"m": "kept\n\n"}) == "m: |+\n  kept\n\n"
-    assert to_yaml(["a\nb"]) == "- |-\n  a\n  b\n"
+    assert to_yaml(["a\nb"]) == " - |-\n  a\n  b\n"
     assert to_yaml("top\nlevel") == "|-\n  top\n  level\n"
 
 

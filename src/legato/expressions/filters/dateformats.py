@@ -105,7 +105,7 @@ def formatter(name: str) -> Formatter:
 _ISO = re.compile(
     r"(?P<date>[+-]?\d{4,}-\d{2}-\d{2})"
     r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)"
-    r"(?P<offset>Z|[+-]\d{2}:\d{2}(?::\d{2})?)?(?:\[(?P<zone>[^\]]+)\])?)?\Z"
+    r"(?P<offset>Z|[+-]\d{2}(?::\d{2}(?::\d{2})?)?)?(?:\[(?P<zone>[^\]]+)\])?)?\Z"
 )
 _RFC_1123 = re.compile(
     r"(?:[A-Z][a-z]{2}, )?(?P<rest>\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})?) "

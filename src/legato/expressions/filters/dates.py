@@ -182,7 +182,13 @@ def timestamp_milli(value: Any, args: Mapping[str, Any], ctx: CallContext) -> An
 
 @TABLE.filter("timestampMicro", "timeZone", "existingFormat")
 def timestamp_micro(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
-    return None if value is None else str(_epoch_micros("timestampMicro", value, args))
+    """Kestra's formula, kept as it is: epoch seconds in nanoseconds plus the microseconds of
+    the second (``TimestampMicroFilter``; DateFilterTest.instantMicro asserts
+    ``1378653552000123456`` for 2013-09-08T16:19:12.123456+01)."""
+    if value is None:
+        return None
+    seconds, micros = divmod(_epoch_micros("timestampMicro", value, args), 1_000_000)
+    return str(seconds * 1_000_000_000 + micros)
 
 
 @TABLE.filter("timestampNano", "timeZone", "existingFormat")

@@ -2,8 +2,9 @@
 
 Python has one ``int`` and one ``float``; Kestra's ``number`` returns ``Integer``, ``Long``,
 ``Float``, ``Double``, ``BigInteger`` or ``BigDecimal``, which ``className`` reports.
-``JavaInteger`` and ``JavaFloat`` are plain ``int``/``float`` subclasses carrying that
-distinction; arithmetic on them gives ordinary Python numbers, as Pebble's arithmetic widens.
+``JavaInteger``, ``JavaBigInteger`` and ``JavaFloat`` are plain ``int``/``float`` subclasses
+carrying that distinction; arithmetic on them gives ordinary Python numbers, as Pebble's
+arithmetic widens.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ LONG_RANGE = 2**63
 
 class JavaInteger(int):
     """An ``int`` that Java holds as ``java.lang.Integer``."""
+
+
+class JavaBigInteger(int):
+    """An ``int`` that Java holds as ``java.math.BigInteger`` whatever its size
+    (``number('BIGINTEGER')``)."""
 
 
 class JavaFloat(float):
@@ -41,6 +47,7 @@ def fits_float32(value: float) -> bool:
 _NAMES: tuple[tuple[type, str], ...] = (
     (bool, "java.lang.Boolean"),
     (JavaInteger, "java.lang.Integer"),
+    (JavaBigInteger, "java.math.BigInteger"),
     (JavaFloat, "java.lang.Float"),
     (float, "java.lang.Double"),
     (Decimal, "java.math.BigDecimal"),
@@ -56,7 +63,7 @@ def class_name(value: Any) -> str:
     """The Java class Kestra would report for ``value``."""
     if isinstance(value, Mapping):
         return "java.util.LinkedHashMap"
-    if isinstance(value, int) and not isinstance(value, bool | JavaInteger):
+    if isinstance(value, int) and not isinstance(value, bool | JavaInteger | JavaBigInteger):
         return "java.lang.Long" if -LONG_RANGE <= value < LONG_RANGE else "java.math.BigInteger"
     for python_type, java_name in _NAMES:
         if isinstance(value, python_type):

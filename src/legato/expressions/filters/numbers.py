@@ -23,7 +23,12 @@ from typing import Any
 
 from legato.expressions.callables import Callables, CallContext
 from legato.expressions.filters._support import arg_str, fail, type_name
-from legato.expressions.filters.javatypes import JavaFloat, JavaInteger, fits_float32
+from legato.expressions.filters.javatypes import (
+    JavaBigInteger,
+    JavaFloat,
+    JavaInteger,
+    fits_float32,
+)
 
 TABLE = Callables()
 _INTEGER_TYPES = ("INT", "LONG", "BIGINTEGER")
@@ -47,6 +52,8 @@ def _parse(text: str, kind: str) -> int | float | Decimal:
         limit = _RANGES.get(kind)
         if limit is not None and not -limit <= number < limit:
             raise ValueError(text)
+        if kind == "BIGINTEGER":
+            return JavaBigInteger(number)
         return JavaInteger(number) if kind == "INT" else number
     if kind in ("FLOAT", "DOUBLE"):
         decimal = re.sub(r"[fFdD]\Z", "", text)

@@ -1,9 +1,10 @@
 """YAML text for JSON-like values, shaped like Kestra's ``yaml`` filter (Jackson YAML).
 
-Block style with two-space indentation, sequences indented under their key (``INDENT_ARRAYS``),
+Block style with two-space indentation and ``INDENT_ARRAYS`` as SnakeYAML writes it (below),
 no document start marker, strings plain unless YAML would read them as something else
-(``MINIMIZE_QUOTES``), then double-quoted; multi-line strings as literal blocks. Every document
-ends with a newline.
+(``MINIMIZE_QUOTES``), then double-quoted; multi-line strings as literal blocks; dates as
+Jackson writes them (``Z`` for UTC). Every document ends with a newline. Checked against
+Jackson 2.17 + SnakeYAML 2.2 with Kestra's ``YamlFilter`` settings.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from legato.expressions.filters._support import java_double
+from legato.expressions.values import scalar_text
 
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 _NUMBER = re.compile(
@@ -47,7 +49,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, datetime | date | time):
-        return _string(value.isoformat())
+        return _string(scalar_text(value) or "")
     return _string(str(value))
 
 
@@ -79,25 +81,32 @@ def _inline(value: Any, indent: str) -> str:
 
 
 def _lines(value: Any, indent: str) -> list[str]:
-    """Block lines of a non-empty map or list, each starting with ``indent``."""
+    """Block lines of a non-empty map or list whose emitter indentation is ``indent``.
+
+    SnakeYAML with Jackson's ``INDENT_ARRAYS`` (indent 2, indicator indent 1): a ``-`` is
+    written one space past its sequence's indentation; a sequence that is a map value keeps
+    the map's indentation; a non-empty collection inside a sequence starts on the line after
+    its ``-``, two spaces deeper.
+    """
     lines: list[str] = []
     if isinstance(value, Mapping):
         for key, item in value.items():
             head = f"{indent}{_string(str(key))}:"
-            if isinstance(item, Mapping | list | tuple) and item:
-                inner = indent + "  "
+            if isinstance(item, Mapping) and item:
                 lines.append(head)
-                lines.extend(_lines(item, inner))
+                lines.extend(_lines(item, indent + "  "))
+            elif isinstance(item, list | tuple) and item:
+                lines.append(head)
+                lines.extend(_lines(item, indent))
             else:
                 lines.append(f"{head} {_inline(item, indent)}")
         return lines
     for item in value:
         if isinstance(item, Mapping | list | tuple) and item:
-            nested = _lines(item, indent + "  ")
-            lines.append(f"{indent}- {nested[0][len(indent) + 2 :]}")
-            lines.extend(nested[1:])
+            lines.append(f"{indent} -")
+            lines.extend(_lines(item, indent + "  "))
         else:
-            lines.append(f"{indent}- {_inline(item, indent)}")
+            lines.append(f"{indent} - {_inline(item, indent)}")
     return lines
 
 

@@ -1,0 +1,147 @@
+"""Kestra's own asserted expression examples, rendered by Legato.
+
+Each case is an expression and the output Kestra's Java tests assert for it (the test class is
+named above each group: ``core/src/test/java/io/kestra/core/runners/pebble/...`` in
+kestra-io/kestra). The expected texts are Kestra's, not Legato's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from conftest_callables import ENV
+
+from legato.errors import ExpressionError
+
+# DateFilterTest.NOW: ZonedDateTime.parse("2013-09-08T16:19:12.123456+01")
+NOW = datetime(2013, 9, 8, 16, 19, 12, 123456, tzinfo=timezone(timedelta(hours=1)))
+# JqFilterTest / YamlFilterTest / ToJsonFilterTest: vars.second (the date in UTC, the CI zone)
+SECOND = {
+    "string": "string",
+    "int": 1,
+    "float": 1.123,
+    "list": ["string", 1, 1.123],
+    "bool": True,
+    "date": datetime(2013, 9, 8, 16, 19, tzinfo=UTC),
+    "map": {"string": "string", "int": 1, "float": 1.123},
+}
+VARS = {"vars": {"second": SECOND}}
+
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    # filters/DateFilterTest
+    ("{{ zoned | date(format='iso', timeZone='Europe/Paris') }}", {"zoned": NOW},
+     "2013-09-08T17:19:12.123456+02:00"),
+    ("{{ zoned | date(format='iso_sec', timeZone='Europe/Paris') }}", {"zoned": NOW},
+     "2013-09-08T17:19:12+02:00"),
+    ('{{ local | date(format="yyyy-MM-dd HH:mm:ss.SSSSSSXXX", timeZone="Europe/Paris") }}',
+     {"local": NOW.replace(tzinfo=None)}, "2013-09-08 16:19:12.123456+02:00"),
+    ('{{ local | date(format="yyyy-MM-dd HH:mm:ss.SSSSSSXXX", timeZone="UTC") }}',
+     {"local": NOW.replace(tzinfo=None)}, "2013-09-08 16:19:12.123456Z"),
+    ('{{ "July 24, 2001" | date("yyyy-MM-dd", existingFormat="MMMM dd, yyyy") }}', {},
+     "2001-07-24"),
+    ('{{ "2013-09-08T17:19:12+02:00" | date(timeZone="Europe/Paris") }}', {},
+     "2013-09-08T17:19:12.000000+02:00"),
+    ('{{ "2013-09-08T17:19:12" | date(timeZone="Europe/Paris") }}', {},
+     "2013-09-08T17:19:12.000000+02:00"),
+    ('{{ "2013-09-08" | date(timeZone="Europe/Paris") }}', {},
+     "2013-09-08T00:00:00.000000+02:00"),
+    ('{{ zoned | timestamp(timeZone="Europe/Paris") }}', {"zoned": NOW}, "1378653552"),
+    ("{{ (zoned | timestamp) > (zoned | dateAdd(-1, 'DAYS') | timestamp) }}", {"zoned": NOW},
+     "true"),
+    ("{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', "
+     "timeZone='Europe/Paris') }}", {}, "2022-02-08T20:38:26.000000+01:00"),
+    ('{{ zoned | timestampNano(timeZone="Europe/Paris") }}', {"zoned": NOW},
+     "1378653552123456000"),
+    ('{{ zoned | timestampMicro(timeZone="Europe/Paris") }}', {"zoned": NOW},
+     "1378653552000123456"),
+    ('{{ zoned | timestampMilli(timeZone="Europe/Paris") }}', {"zoned": NOW}, "1378653552123"),
+    ('{{ zoned | dateAdd(-1,"DAYS",timeZone="Europe/Paris")}}', {"zoned": NOW},
+     "2013-09-07T17:19:12.123456+02:00"),
+    # filters/DateAddFilterTest (an offset of hours only, "+02", as Java's ISO parser reads it)
+    ('{{ "2013-09-08T16:19:00+02" | dateAdd(day, "DAYS") | date("yyyy-MM-dd HH:mm:ss z", '
+     "timeZone=render(timezone)) }}", {"day": 1, "timezone": "Australia/Perth"},
+     "2013-09-09 22:19:00 AWST"),
+    ('{{ null | dateAdd(day, "DAYS") | date("yyyy-MM-dd HH:mm:ss z", timeZone=render(timezone)) }}',
+     {"day": 1, "timezone": "Australia/Perth"}, ""),
+    # filters/SlugifyFilterTest, SubstringFilterTest
+    ('{{ "Test\t\t\ntest*" | slugify }}', {}, "test-test"),
+    ("{{ 'a.b.c' | substringBefore('.') }}", {}, "a"),
+    ("{{ 'a.b.c' | substringAfter(separator='.') }}", {}, "b.c"),
+    ("{{ 'a.b.c' | substringBeforeLast(separator='.') }}", {}, "a.b"),
+    ("{{ 'a.b.c' | substringAfterLast('.') }}", {}, "c"),
+    # filters/JqFilterTest
+    ('{{ [1, 2, 3] | jq(".[0]") | first }}', {}, "1"),
+    ('{{ my_vars | jq(".test[0]") }}', {"my_vars": {"test": [1, 2, 3]}}, "[1]"),
+    ('{{  render(first) | jq(".second.third") }}',
+     {"first": {"second": {"third": "{{third}}"}}, "end": "awesome", "third": "{{end}}"},
+     '["awesome"]'),
+    ('{{ vars | jq(".second.string") }}', VARS, '["string"]'),
+    ('{{ vars | jq(".second.float") | first }}', VARS, "1.123"),
+    ('{{ vars | jq(".second.list") | first }}', VARS, '["string",1,1.123]'),
+    ('{{ vars | jq(".second.date") | first }}', VARS, "2013-09-08T16:19:00Z"),
+    ('{{ {"second": [1, 2, 3]} | jq(".second[]") }}', {}, "[1,2,3]"),
+    ('{% set object = vars | jq(".object") %}{{object[0].key}}',
+     {"vars": {"object": {"key": "value"}}}, "value"),
+    # filters/YamlFilterTest
+    ("{{ vars.second.string | yaml }}", VARS, "string\n"),
+    ("{{ vars.second.int | yaml }}", VARS, "1\n"),
+    ("{{ vars.second.float | yaml }}", VARS, "1.123\n"),
+    ("{{ vars.second.list | yaml }}", VARS, " - string\n - 1\n - 1.123\n"),
+    ("{{ vars.second.bool | yaml }}", VARS, "true\n"),
+    ("{{ vars.second.date | yaml }}", VARS, "2013-09-08T16:19:00Z\n"),
+    # filters/ToJsonFilterTest
+    ("{{ vars.second.string | toJson }}", VARS, '"string"'),
+    ("{{ vars.second.float | toJson }}", VARS, "1.123"),
+    ("{{ vars.second.list | toJson }}", VARS, '["string",1,1.123]'),
+    ('{{ {"empty_object":{}} | toJson }}', {}, '{"empty_object":{}}'),
+    ("{{ null | toJson }}", {}, "null"),
+    # filters/ChunkFilterTest, IndentFilterTest, NindentFilterTest
+    ("{{ list | chunk(2) }}", {"list": [1, 2, 3, 4, 5, 6, 7, 8, 9]},
+     "[[1,2],[3,4],[5,6],[7,8],[9]]"),
+    ("{{ null | indent(2) }}", {}, ""),
+    ('{{ "\n\n" | indent(2) }}', {}, "\n  \n  "),
+    ("{{ 'string' | indent(2) }}", {}, "string"),
+    ("{{ 1 | indent(2) }}", {}, "1"),
+    ('{{ "first line\r\nsecond line" | indent(2) }}', {}, "first line\r\n  second line"),
+    ('{{ "first line\rsecond line" | indent(2) }}', {}, "first line\r  second line"),
+    ('{{ "first line\nsecond line" | indent(2, "\t") }}', {}, "first line\n\t\tsecond line"),
+    ('{{ "first line\nsecond line" | nindent(2) }}', {}, "\n  first line\n  second line"),
+    # filters/NumberFilterTest, StringFilterTest
+    ('{{ "12.3" | number | className }}', {}, "java.lang.Float"),
+    ('{{ "2147483647" | number | className }}', {}, "java.lang.Integer"),
+    ('{{ "9223372036854775807" | number | className }}', {}, "java.lang.Long"),
+    ("{{ \"9223372036854775807\" | number('BIGDECIMAL') | className }}", {},
+     "java.math.BigDecimal"),
+    ("{{ \"9223372036854775807\" | number('BIGINTEGER') | className }}", {},
+     "java.math.BigInteger"),
+    ("{{ \"9223372036854775807\" | number('DOUBLE') | className }}", {}, "java.lang.Double"),
+    ("{{ 12.3 | string | className }}", {}, "java.lang.String"),
+    # filters/ReplaceFilterTest, EscapeCharFilterTest
+    ("{{ 'john doe is john doe' | replace({'john': 'jane'}) }}", {}, "jane doe is jane doe"),
+    ("{{ 'aa1bb2cc3dd4ee5' | replace({'(\\\\d)': '-$1-'}, regexp=true) }}", {},
+     "aa-1-bb-2-cc-3-dd-4-ee-5-"),
+    ("{{ \"L'eau c'est la vie\" | escapeChar('single') }}", {}, "L\\'eau c\\'est la vie"),
+    ("{{ '\"Hello\"' | escapeChar('double') }}", {}, '\\"Hello\\"'),
+    ("{{ \"L'eau c'est la vie\" | escapeChar('shell') }}", {}, "L'\\''eau c'\\''est la vie"),
+    ("{{ '' | escapeChar('shell') }}", {}, ""),
+]  # fmt: skip
+
+FAILING: list[tuple[str, dict[str, Any]]] = [
+    ("{{ test | chunk(2) }}", {"test": 1}),  # ChunkFilterTest.exception
+    ("{{ 'Hello' | escapeChar('foo') }}", {}),  # EscapeCharFilterTest.invalidTypes
+    ("{{ 'Hello' | escapeChar('') }}", {}),
+    ("{{ {not: json} | toJson }}", {}),  # ToJsonFilterTest.exception
+]
+
+
+@pytest.mark.parametrize(("source", "variables", "expected"), CASES)
+def test_renders_as_kestra_asserts(source: str, variables: dict[str, Any], expected: str) -> None:
+    assert ENV.render(source, variables) == expected
+
+
+@pytest.mark.parametrize(("source", "variables"), FAILING)
+def test_fails_where_kestra_fails(source: str, variables: dict[str, Any]) -> None:
+    with pytest.raises(ExpressionError):
+        ENV.render(source, variables)
