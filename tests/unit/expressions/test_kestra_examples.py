@@ -28,6 +28,7 @@ SECOND = {
     "map": {"string": "string", "int": 1, "float": 1.123},
 }
 VARS = {"vars": {"second": SECOND}}
+BLOCK = {"block": {"test": {"child": "awesome"}}, "inner": "test"}
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
     # filters/DateFilterTest
@@ -126,6 +127,33 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("{{ '\"Hello\"' | escapeChar('double') }}", {}, '\\"Hello\\"'),
     ("{{ \"L'eau c'est la vie\" | escapeChar('shell') }}", {}, "L'\\''eau c'\\''est la vie"),
     ("{{ '' | escapeChar('shell') }}", {}, ""),
+    # filters/CondenseStringFilterTest
+    ('{{ "hello\n world" | condense }}', {}, "hello world"),
+    # expression/NullCoalescingExpressionTest
+    ("{{ inner.bla ?? block.test.child }}", BLOCK, "awesome"),
+    ("{{ block.test.child ?? inner.bla }}", BLOCK, "awesome"),
+    ("{{ block[inner].child ?? null }}", BLOCK, "awesome"),
+    ("{{ block[missing].child ?? block[inner].child }}", BLOCK, "awesome"),
+    ("{{ block[missing].child ?? block[missing2].child ?? block[inner].child }}", BLOCK,
+     "awesome"),
+    ("{{ missing ?? block.test.child }}", BLOCK, "awesome"),
+    # expression/InExpressionTest
+    ("{{ state isIn ['SUCCESS', 'WARNING'] }}", {"state": "SUCCESS"}, "true"),
+    ("{{ state isIn ['FAILED', 'KILLED'] }}", {"state": "SUCCESS"}, "false"),
+    ("{{ key isIn map }}", {"map": {"key": "value"}, "key": "key"}, "true"),
+    ("{{ value isIn map }}", {"map": {"key": "value"}, "value": "value"}, "true"),
+    # functions/RenderOncerFunctionTest
+    ("{{ renderOnce(input) }}", {"input": "test"}, "test"),
+    ("{{ renderOnce(input) }}", {"input": "{{someOtherVar}}", "someOtherVar": "test"}, "test"),
+    ("{{ renderOnce(input) }}", {"input": "{{someOtherVar}}", "someOtherVar": "{{yetAnotherVar}}",
+     "yetAnotherVar": "test"}, "{{yetAnotherVar}}"),
+    # functions/FromJsonFunctionTest
+    ("{{ fromJson('{\"test1\": 1, \"test2\": 2, \"test3\": 3}').test1 }}", {}, "1"),
+    ("{{ fromJson('{\"test1\": [{\"test1\": 666}, 2, 3]}').test1[0].test1 }}", {}, "666"),
+    ("{{ fromJson('[1, 2, 3]')[0] }}", {}, "1"),
+    ("{{ fromJson('{\"empty_object\":{}}') }}", {}, '{"empty_object":{}}'),
+    ("{{ fromJson(null) }}", {}, ""),
+    ("{{ json('{\"test1\": 1, \"test2\": 2, \"test3\": 3}').test1 }}", {}, "1"),
 ]  # fmt: skip
 
 FAILING: list[tuple[str, dict[str, Any]]] = [
@@ -133,6 +161,10 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("{{ 'Hello' | escapeChar('foo') }}", {}),  # EscapeCharFilterTest.invalidTypes
     ("{{ 'Hello' | escapeChar('') }}", {}),
     ("{{ {not: json} | toJson }}", {}),  # ToJsonFilterTest.exception
+    ("{{ missing ?? missing2 }}", BLOCK),  # NullCoalescingExpressionTest.firstDefined
+    ("{{ 12 | condense }}", {}),  # CondenseStringFilterTest.condenseInvalidStringTest
+    ("{{ fromJson() }}", {}),  # FromJsonFunctionTest.exception
+    ("{{ fromJson('{not: json}') }}", {}),
 ]
 
 

@@ -1,4 +1,5 @@
-"""String filters: case, trimming, substrings, prefixes, escaping, indentation, ``string``.
+"""String filters: case, trimming, substrings, prefixes, escaping, indentation, ``string``,
+``condense``.
 
 Semantics follow Pebble's core filters and Kestra's additions (Apache Commons ``StringUtils`` for
 the ``substring*`` family). ``null`` input gives ``null`` unless stated; non-string input is
@@ -237,6 +238,14 @@ def string(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
             fail("string", f"expects a number or a numeric string, got '{value}'")
         return str(Decimal(value))
     fail("string", f"expects a number or a numeric string, got a {type_name(value)}")
+
+
+@TABLE.filter("condense")
+def condense(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
+    """Kestra's ``condense``: the string without its line feeds; anything else is an error."""
+    if not isinstance(value, str):
+        fail("condense", f"can only be applied on strings, got a {type_name(value)}")
+    return value.replace("\n", "")
 
 
 @TABLE.filter("className")
