@@ -3,6 +3,7 @@ cannot reach (retrying), calls every subscriber once it listens, and stops at ``
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -11,8 +12,11 @@ import pytest
 from legato.store.protocols import EXECUTOR_CHANNEL, WORKER_CHANNEL
 from legato.store.sql.pg_feed import PgChangeFeed
 
-#: the local server (trust auth), as the other PostgreSQL tests reach it
-REACHABLE = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: the server the other PostgreSQL tests use (PGHOST/PGPORT/PGUSER, trust auth)
+REACHABLE = (
+    f"postgresql://{os.environ.get('PGUSER', 'postgres')}@{os.environ.get('PGHOST', '127.0.0.1')}"
+    f":{os.environ.get('PGPORT', '5432')}/postgres"
+)
 
 
 def test_an_unknown_channel_is_refused_naming_the_known_ones() -> None:
