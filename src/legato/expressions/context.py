@@ -76,6 +76,11 @@ class RenderState:
             )
 
 
+BLOCK_PREFIX = "\x00block:"
+"""Key prefix of ``{% block %}`` bodies among a template's macros (not a Pebble identifier, so no
+macro or function name can collide with it); ``block('name')`` renders them."""
+
+
 class Frame:
     """One variable scope; implements ``callables.CallContext`` for filters and functions."""
 

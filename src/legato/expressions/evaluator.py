@@ -24,7 +24,7 @@ from typing import Any
 from legato.errors import ExpressionEvaluationError, LegatoError
 from legato.expressions import binary, nodes, operators
 from legato.expressions.callables import Callables
-from legato.expressions.context import Frame
+from legato.expressions.context import BLOCK_PREFIX, Frame
 from legato.expressions.limits import Limits
 from legato.expressions.parser import describe, describe_key, suggest
 from legato.expressions.values import NotBoolean, stringify, truth, type_name
@@ -300,9 +300,11 @@ class ExpressionCompiler:
             macro = frame.macros.get(name)
             if macro is not None:
                 return self.guard(lambda: macro(frame, pos, named), f"Macro '{name}'", node)
+            if name == "block" and "block" not in functions:
+                return self.block(frame, pos, named, node)
             spec = functions.get(name)
             if spec is None:
-                hint = suggest(name, [*functions, *frame.macros])
+                hint = suggest(name, [m for m in [*functions, *frame.macros] if m[0] != "\x00"])
                 raise self.fail(f"Unknown function '{name}'.{hint}", node)
             return self.guard(
                 lambda: spec.fn(bind("Function", name, spec.arg_names, pos, named), frame),
@@ -311,3 +313,17 @@ class ExpressionCompiler:
             )
 
         return run
+
+    def block(
+        self, frame: Frame, pos: list[Any], named: dict[str, Any], node: nodes.FunctionCall
+    ) -> Any:
+        """Pebble's ``block('name')``: the named ``{% block %}`` rendered in the caller's scope."""
+
+        def call() -> Any:
+            name = bind("Function", "block", ("name",), pos, named).get("name")
+            body = frame.macros.get(BLOCK_PREFIX + str(name))
+            if body is None:
+                raise ExpressionEvaluationError(f"Function 'block': no block named '{name}'")
+            return body(frame, [], {})
+
+        return self.guard(call, "Function 'block'", node)

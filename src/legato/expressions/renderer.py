@@ -3,12 +3,13 @@
 Each statement becomes ``fn(frame, out)``. ``for`` runs its body in a child frame (so ``set``
 inside a loop stays inside it, as Pebble's loop scope), with ``loop`` = ``{index (0-based),
 length, first, last, revindex}``; one loop variable over a map gets ``{key, value}`` entries, two
-get the key and the value; ``null`` renders nothing at all (not even the ``else`` branch, as
-Pebble's ``ForNode`` returns early), while an empty list or map runs the ``else`` branch. Macros are
-collected for the whole template (callable before their definition, as Pebble registers them at
-parse time) and see only their arguments.
+get the key and the value; a ``block`` renders in place and again wherever the
+``block('name')`` function asks for it (in the caller's scope); ``null`` renders nothing at all
+(not even the ``else`` branch, as Pebble's ``ForNode`` returns early), while an empty list or map
+runs the ``else`` branch. Macros and blocks are collected for the whole template (callable before
+their definition, as Pebble registers them at parse time); macros see only their arguments.
 
-Invariant: loops are bounded by ``Limits.max_iterations``, macro recursion by
+Invariant: loops are bounded by ``Limits.max_iterations``, macro and block recursion by
 ``max_macro_depth``, and output by ``max_output``.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from legato.expressions import nodes
-from legato.expressions.context import Frame, MacroFn
+from legato.expressions.context import BLOCK_PREFIX, Frame, MacroFn
 from legato.expressions.evaluator import ExpressionCompiler, bind
 from legato.expressions.values import stringify, type_name
 
@@ -77,7 +78,22 @@ class TemplateCompiler(ExpressionCompiler):
         return run
 
     def _stmt_Block(self, node: nodes.Block) -> Run:
-        return self.body(node.body)
+        body, name = self.body(node.body), node.name
+
+        def call(frame: Frame, positional: list[Any], named: dict[str, Any]) -> str:
+            depth = frame.macro_depth + 1
+            if depth > frame.state.limits.max_macro_depth:
+                raise self.fail(
+                    f"Block '{name}' is nested too deeply "
+                    f"(more than {frame.state.limits.max_macro_depth} calls)",
+                    node,
+                )
+            out: list[str] = []
+            body(Frame(dict(frame.scope), frame.state, frame.macros, depth), out)
+            return "".join(out)
+
+        self.macros[BLOCK_PREFIX + name] = call
+        return body
 
     def _stmt_For(self, node: nodes.For) -> Run:
         iterable, body, otherwise = (

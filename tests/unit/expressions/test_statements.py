@@ -169,3 +169,25 @@ def test_tag_nesting_is_limited() -> None:
     source = "{% if true %}" * 120 + "x" + "{% endif %}" * 120
     with pytest.raises(ExpressionSyntaxError, match="nested too deeply"):
         ENV.parse(source)
+
+
+def test_the_block_function_renders_a_block_again_in_the_callers_scope() -> None:
+    # kestra.io/docs/concepts/expression/tag, "block": {{ block("post") }} renders a block
+    source = "{% block header %}Intro {{ n }}{% endblock header %}|{{ block('header') }}"
+    assert r(source, n=1) == "Intro 1|Intro 1"
+    later = (
+        "{{ block(name='b') }}{% for n in [2] %}{{ block('b') }}{% endfor %}"
+        "{% block b %}[{{ n }}]{% endblock %}"
+    )
+    assert r(later, n=1) == "[1][2][1]"
+
+
+def test_the_block_function_names_an_unknown_block_and_bounds_recursion() -> None:
+    with pytest.raises(ExpressionEvaluationError, match="no block named 'nope'"):
+        r("{{ block('nope') }}")
+    with pytest.raises(ExpressionEvaluationError, match="Block 'a' is nested too deeply"):
+        r("{% block a %}{{ block('a') }}{% endblock %}")
+    with pytest.raises(ExpressionEvaluationError, match="takes at most 1 argument"):
+        r("{% block a %}x{% endblock %}{{ block('a', 2) }}")
+    with pytest.raises(ExpressionEvaluationError, match="Unknown function 'blok'\\. \\(line"):
+        r("{% block a %}x{% endblock %}{{ blok() }}")
