@@ -24,8 +24,11 @@ Formatter = Callable[[datetime], str]
 
 _PATTERNS = {
     "iso": "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+    "iso_milli": "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
     "iso_sec": "yyyy-MM-dd'T'HH:mm:ssXXX",
     "sql": "yyyy-MM-dd HH:mm:ss.SSSSSS",
+    "sql_milli": "yyyy-MM-dd HH:mm:ss.SSS",
+    "sql_sec": "yyyy-MM-dd HH:mm:ss",
     "sql_seq": "yyyy-MM-dd HH:mm:ss",
     "short": "M/d/yy, h:mm\u202fa",
     "medium": "MMM d, y, h:mm:ss\u202fa",

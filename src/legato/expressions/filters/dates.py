@@ -1,7 +1,8 @@
 """Date filters: ``date``, ``dateAdd``, ``timestamp``, ``timestampMilli/Micro/Nano``.
 
 Semantics follow Kestra's ``AbstractDate``: the input is a ``datetime`` (naive ones are read in
-``timeZone``), a ``date`` (noon in ``timeZone``), an integer of epoch **seconds**, or a string
+``timeZone``), a ``date`` (noon in ``timeZone``), an integer epoch timestamp (seconds,
+milliseconds, microseconds or nanoseconds, told by its size: ``epoch_parts``), or a string
 parsed with ``existingFormat`` (a Kestra format name or Java pattern) or, without one, as ISO-8601
 zoned, local date-time or local date. The output is always expressed in ``timeZone``, which
 defaults to UTC (Kestra uses the server's zone, normally UTC). ``null`` input gives ``null``.
@@ -61,6 +62,24 @@ def check_locale(name: str, args: Mapping[str, Any]) -> None:
         fail(name, f"argument 'locale' '{locale}' is not supported; only English locales are")
 
 
+def epoch_parts(value: int) -> tuple[int, int]:
+    """Epoch seconds and microseconds of an integer timestamp, its unit told by its size, as
+    Kestra's ``date`` reads them (DateFilterTest.timestampDateFormat): seconds below 10^11,
+    milliseconds below 10^14, microseconds below 10^17, nanoseconds above; nanoseconds whose
+    sub-second part is below 10^6 are the output of Kestra's old ``timestampMicro`` (epoch
+    seconds * 10^9 + microseconds) and read as such."""
+    magnitude = abs(value)
+    if magnitude < 10**11:
+        return value, 0
+    if magnitude < 10**14:
+        seconds, millis = divmod(value, 1000)
+        return seconds, millis * 1000
+    if magnitude < 10**17:
+        return divmod(value, 10**6)
+    seconds, nanos = divmod(value, 10**9)
+    return seconds, nanos if nanos < 10**6 else nanos // 1000
+
+
 def to_datetime(name: str, value: Any, zone: tzinfo, existing_format: str | None) -> datetime:
     """Convert a filter input to an aware ``datetime`` as Kestra's ``AbstractDate.convert``."""
     if isinstance(value, datetime):
@@ -68,12 +87,17 @@ def to_datetime(name: str, value: Any, zone: tzinfo, existing_format: str | None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, 12, tzinfo=zone)
     if isinstance(value, int) and not isinstance(value, bool):
+        seconds, micros = epoch_parts(value)
         try:
-            return datetime.fromtimestamp(value, UTC_FIXED).astimezone(zone)
+            moment = datetime.fromtimestamp(seconds, UTC_FIXED) + timedelta(microseconds=micros)
+            return moment.astimezone(zone)
         except (OverflowError, OSError, ValueError):
-            fail(name, f"epoch seconds {value} are out of range")
+            fail(name, f"epoch timestamp {value} is out of range")
     if not isinstance(value, str):
-        fail(name, f"cannot read a date from a {type_name(value)}; give a string or epoch seconds")
+        fail(
+            name,
+            f"cannot read a date from a {type_name(value)}; give a string or an epoch timestamp",
+        )
     try:
         if existing_format is None:
             parsed = dateformats.parse_iso(value)
@@ -182,13 +206,9 @@ def timestamp_milli(value: Any, args: Mapping[str, Any], ctx: CallContext) -> An
 
 @TABLE.filter("timestampMicro", "timeZone", "existingFormat")
 def timestamp_micro(value: Any, args: Mapping[str, Any], ctx: CallContext) -> Any:
-    """Kestra's formula, kept as it is: epoch seconds in nanoseconds plus the microseconds of
-    the second (``TimestampMicroFilter``; DateFilterTest.instantMicro asserts
-    ``1378653552000123456`` for 2013-09-08T16:19:12.123456+01)."""
-    if value is None:
-        return None
-    seconds, micros = divmod(_epoch_micros("timestampMicro", value, args), 1_000_000)
-    return str(seconds * 1_000_000_000 + micros)
+    # microseconds: Kestra's current docs and DateFilterTest.instantMicro (1378653552123456); its
+    # older versions returned epoch seconds in nanoseconds plus the microseconds, a fixed bug
+    return None if value is None else str(_epoch_micros("timestampMicro", value, args))
 
 
 @TABLE.filter("timestampNano", "timeZone", "existingFormat")
