@@ -13,6 +13,7 @@ Invariants:
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -99,9 +100,11 @@ SEVERITY = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso_instant(value: datetime) -> str:
     """Java's ``Instant.toString``: UTC, ``Z``, fractions in groups of three digits, years of
-    four digits at least."""
+    four digits at least. Cached: an execution document repeats the same instants (state
+    histories, attempts) and is written at every step."""
     moment = value if value.tzinfo is UTC else value.astimezone(UTC)
     micros = moment.microsecond
     if not micros:
