@@ -2,7 +2,8 @@
 
 Responsibility: split text from markup (``{{ }}``, ``{% %}``, ``{# #}``), apply whitespace
 control (``{{-`` trims the text before, ``-}}`` the text after), keep ``{% raw %}`` and
-``{% verbatim %}`` blocks literal, and tokenize the expressions between delimiters as Pebble's
+``{% verbatim %}`` blocks literal (the dashes of a ``raw`` block trim nothing: Kestra cuts those
+blocks out before Pebble renders), and tokenize the expressions between delimiters as Pebble's
 ``LexerImpl`` does: operators first (longest first; word operators must not be followed by a
 word character), then names, numbers, punctuation and strings.
 
@@ -131,7 +132,9 @@ class Lexer:
         if delimiter == "{%":
             raw = _RAW_START.match(source, after)
             if raw is not None:
-                self._text(source[pos:start], pos, trim)
+                # Kestra cuts {% raw %} blocks out before Pebble sees the template, so their
+                # whitespace-control dashes trim nothing (PebbleVariableRendererTest.raw)
+                self._text(source[pos:start], pos, trim and raw.group(1) != "raw")
                 return self._raw(raw, start)
         self._text(source[pos:start], pos, trim)
         if trim:
@@ -159,13 +162,14 @@ class Lexer:
         if close is None:
             raise self.error(f"Unclosed '{word}' block: add '{{% end{word} %}}'", start)
         text = self.source[raw.end() : close.start()]
-        if raw.group(2):
+        trims = word != "raw"
+        if trims and raw.group(2):
             text = text.lstrip()
-        if close.group(1):
+        if trims and close.group(1):
             text = text.rstrip()
         if text:
             self._push(TEXT, text, raw.end())
-        self._trim_next = bool(close.group(2))
+        self._trim_next = trims and bool(close.group(2))
         return close.end()
 
     def _expression(self, pos: int, close: str, end_kind: str, opened: int) -> int:

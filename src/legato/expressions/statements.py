@@ -149,10 +149,12 @@ class TemplateParser(Parser):
         return nodes.FilterBlock(name.line, name.column, tuple(filters), body)
 
     def block_tag(self, name: Token) -> nodes.Stmt:
-        block = self.expect(lexer.NAME, what="a block name").value
+        # a name or, as Pebble also accepts, a string: {% block "post" %}
+        kind = lexer.STRING if self.at(lexer.STRING) else lexer.NAME
+        block = self.expect(kind, what="a block name").value
         self.end_tag()
         body, _ = self.body(("endblock",), name)
-        if self.at(lexer.NAME):
+        if self.at(lexer.NAME) or self.at(lexer.STRING):
             self.advance()
         self.end_tag()
         return nodes.Block(name.line, name.column, block, body)

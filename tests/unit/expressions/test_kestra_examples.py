@@ -29,6 +29,14 @@ SECOND = {
 }
 VARS = {"vars": {"second": SECOND}}
 BLOCK = {"block": {"test": {"child": "awesome"}}, "inner": "test"}
+RECURSIVE = {
+    "first": "1",
+    "second": "{{first}}",
+    "third": "{{second}}",
+    "fourth": "{{render(third, recursive=false)}}",
+    "map": {"third": "{{third}}"},
+    "list": ["{{third}}"],
+}
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
     # filters/DateFilterTest
@@ -159,6 +167,22 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("{{ '' | escapeChar('shell') }}", {}, ""),
     # filters/CondenseStringFilterTest
     ('{{ "hello\n world" | condense }}', {}, "hello world"),
+    # PebbleVariableRendererTest
+    ("{{ list }} // {{ map }}", VARS["vars"]["second"], '["string",1,1.123] // {"string":"string",'
+     '"int":1,"float":1.123}'),
+    ('{{ "apple" ~ "pear" ~ "banana" }}', {}, "applepearbanana"),
+    ('{% block "post" %} content {% endblock %}{{ block("post") }}', {}, " content  content "),
+    ('{{ var | numberFormat("#.##") }}', {"var": 1.232654}, "1.23"),
+    ("{{ render(third, recursive=false) }}", RECURSIVE, "{{first}}"),
+    ("{{ render(fourth) }}", RECURSIVE, "1"),
+    ("{{ render(map, recursive=false) }}", RECURSIVE, '{"third":"{{second}}"}'),
+    ("{{ render(list) }}", RECURSIVE, '["1"]'),
+    ("See some code {%-  raw%}{{ var }}{%endraw -%}", {"var": "1"}, "See some code {{ var }}"),
+    ("See some code {% raw %}{{ var }}{% endraw %} and some other code {% raw %}{{ var2 }}"
+     "{% endraw %}", {"var": "1"}, "See some code {{ var }} and some other code {{ var2 }}"),
+    ("{{ block[missing].child is not defined ? (block[missing2].child is not defined ? "
+     "block[inner].child : null) : null }}", BLOCK, "awesome"),
+    ("{{ block[inner]['child'] }}", BLOCK, "awesome"),
     # expression/NullCoalescingExpressionTest
     ("{{ inner.bla ?? block.test.child }}", BLOCK, "awesome"),
     ("{{ block.test.child ?? inner.bla }}", BLOCK, "awesome"),
@@ -194,6 +218,8 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("{{ missing ?? missing2 }}", BLOCK),  # NullCoalescingExpressionTest.firstDefined
     ("{{ 12 | condense }}", {}),  # CondenseStringFilterTest.condenseInvalidStringTest
     ("{{ fromJson() }}", {}),  # FromJsonFunctionTest.exception
+    ("{{ missing is defined ? missing : missing2 }}", {}),  # PebbleVariableRendererTest
+    ("{{ render(first) }}", {"first": "{{second}}", "second": "{{first}}"}),
     ("{{ fromJson('{not: json}') }}", {}),
 ]
 

@@ -191,3 +191,10 @@ def test_the_block_function_names_an_unknown_block_and_bounds_recursion() -> Non
         r("{% block a %}x{% endblock %}{{ block('a', 2) }}")
     with pytest.raises(ExpressionEvaluationError, match="Unknown function 'blok'\\. \\(line"):
         r("{% block a %}x{% endblock %}{{ blok() }}")
+
+
+def test_a_block_may_be_named_by_a_string() -> None:
+    # PebbleVariableRendererTest.macro: {% block "post" %} content {% endblock %}{{ block("post") }}
+    assert r('{% block "post" %}x{% endblock "post" %}{{ block("post") }}') == "xx"
+    with pytest.raises(ExpressionSyntaxError, match="Expected a block name but found"):
+        r("{% block 1 %}x{% endblock %}")
