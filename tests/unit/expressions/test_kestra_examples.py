@@ -183,6 +183,20 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("{{ block[missing].child is not defined ? (block[missing2].child is not defined ? "
      "block[inner].child : null) : null }}", BLOCK, "awesome"),
     ("{{ block[inner]['child'] }}", BLOCK, "awesome"),
+    # filters/KeysFilterTest, FlattenFilterTest, RegexFilterTest
+    ("{{ vars.second.list | keys }}", VARS, "[0,1,2]"),
+    ("{{ n | flatten | first }}", {"n": ["You're doing great!", ["a", "b"], "c"]},
+     "You're doing great!"),
+    ("{{ 'hello world' | regexMatch(regex='hello.*') }}", {}, "true"),
+    ("{{ 'hello world' | regexMatch(regex='^\\\\d+$') }}", {}, "false"),
+    ("{{ 'order-12345-done' | regexMatch(regex='\\\\d+') }}", {}, "true"),
+    ("{{ null | regexMatch(regex='.*') }}", {}, "false"),
+    ("{{ 'aa1bb2cc3' | regexReplace(regex='(\\\\d)', replacement='[$1]') }}", {},
+     "aa[1]bb[2]cc[3]"),
+    ("{{ null | regexReplace(regex='.*', replacement='x') }}", {}, ""),
+    ("{{ 'order-12345-done' | regexExtract(regex='order-(\\\\d+)', group=1) }}", {}, "12345"),
+    ("{{ 'abc-123-def-456' | regexExtract(regex='\\\\d+') }}", {}, "123"),
+    ("{{ 'hello' | regexExtract(regex='\\\\d+') }}", {}, ""),
     # expression/NullCoalescingExpressionTest
     ("{{ inner.bla ?? block.test.child }}", BLOCK, "awesome"),
     ("{{ block.test.child ?? inner.bla }}", BLOCK, "awesome"),
