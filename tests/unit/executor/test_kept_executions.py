@@ -7,7 +7,7 @@ import asyncio
 
 from executor_rig import TWO_LOGS, Rig
 
-from legato.model.execution import StateType
+from legato.model.execution import Execution, StateType
 from legato.runtime import events
 from legato.services.handoff import HandoffQueue, LocalHandoff
 from legato.store.memory import MemoryState
@@ -32,6 +32,18 @@ async def finish(
     result = events.TaskRunFinished(job.task_run_id, job.payload["attempt"], state)
     line = LogEntry(job.execution_id, rig.clock.now(), "INFO", f"ran {job.task_run_id}")
     await queue.finish(job.id, [NewEvent(job.execution_id, events.to_json(result))], [line])
+
+
+async def first_job_handed(
+    rig: Rig,
+) -> tuple[LocalHandoff, HandoffQueue, Execution, WorkerJob]:
+    """TWO_LOGS started, its first job handed to the local worker (the lock kept)."""
+    handoff, queue = local_worker(rig)
+    await rig.deploy(TWO_LOGS)
+    execution = await rig.start("two")
+    await rig.executor.run_once()
+    [job] = handoff.take(10)
+    return handoff, queue, execution, job
 
 
 async def drive(rig: Rig, handoff: LocalHandoff, queue: HandoffQueue) -> None:
@@ -78,12 +90,8 @@ def test_a_kill_stored_for_a_kept_execution_reaches_its_executor(rig: Rig) -> No
     interrupted: list[str] = []
 
     async def scenario() -> None:
-        handoff, queue = local_worker(rig)
+        _, queue, execution, job = await first_job_handed(rig)
         rig.executor.effects.interrupt = interrupted.extend
-        await rig.deploy(TWO_LOGS)
-        execution = await rig.start("two")
-        await rig.executor.run_once()
-        [job] = handoff.take(10)
         await rig.executions.kill(execution.id)
         assert await rig.executor.run_once() == 1
         assert interrupted == [job.task_run_id]
@@ -97,11 +105,7 @@ def test_a_kill_stored_for_a_kept_execution_reaches_its_executor(rig: Rig) -> No
 
 def test_a_lost_lock_stores_the_results_and_the_store_carries_on(rig: Rig) -> None:
     async def scenario() -> None:
-        handoff, queue = local_worker(rig)
-        await rig.deploy(TWO_LOGS)
-        execution = await rig.start("two")
-        await rig.executor.run_once()
-        [job] = handoff.take(10)
+        handoff, queue, execution, job = await first_job_handed(rig)
         # the kept lock expires and another executor steps the execution meanwhile
         rig.advance((LOCK_TIMEOUT * 2).total_seconds())
         started = events.TaskRunStarted(job.task_run_id, 1, "w1")
@@ -120,11 +124,7 @@ def test_a_lost_lock_stores_the_results_and_the_store_carries_on(rig: Rig) -> No
 
 def test_a_stopping_executor_stores_results_not_stepped_and_unlocks(rig: Rig) -> None:
     async def scenario() -> None:
-        handoff, queue = local_worker(rig)
-        await rig.deploy(TWO_LOGS)
-        execution = await rig.start("two")
-        await rig.executor.run_once()
-        [job] = handoff.take(10)
+        handoff, queue, execution, job = await first_job_handed(rig)
         await finish(rig, queue, job)
         handoff.close()
         rig.executor.stop()
@@ -139,11 +139,7 @@ def test_a_stopping_executor_stores_results_not_stepped_and_unlocks(rig: Rig) ->
 
 def test_kept_locks_are_refreshed_while_a_long_task_runs(rig: Rig) -> None:
     async def scenario() -> None:
-        handoff, queue = local_worker(rig)
-        await rig.deploy(TWO_LOGS)
-        execution = await rig.start("two")
-        await rig.executor.run_once()
-        [job] = handoff.take(10)
+        handoff, queue, execution, job = await first_job_handed(rig)
         # the task runs for twice the lock timeout; the executor keeps passing meanwhile
         for _ in range(8):
             rig.advance((LOCK_TIMEOUT / 4).total_seconds())
