@@ -77,17 +77,22 @@ class TemplateCompiler(ExpressionCompiler):
 
         return run
 
+    def _deeper(self, frame: Frame, what: str, node: nodes.Node) -> int:
+        """The call depth inside ``what`` called from ``frame``; too deep fails naming it."""
+        depth = frame.macro_depth + 1
+        if depth > frame.state.limits.max_macro_depth:
+            raise self.fail(
+                f"{what} is nested too deeply "
+                f"(more than {frame.state.limits.max_macro_depth} calls)",
+                node,
+            )
+        return depth
+
     def _stmt_Block(self, node: nodes.Block) -> Run:
         body, name = self.body(node.body), node.name
 
         def call(frame: Frame, positional: list[Any], named: dict[str, Any]) -> str:
-            depth = frame.macro_depth + 1
-            if depth > frame.state.limits.max_macro_depth:
-                raise self.fail(
-                    f"Block '{name}' is nested too deeply "
-                    f"(more than {frame.state.limits.max_macro_depth} calls)",
-                    node,
-                )
+            depth = self._deeper(frame, f"Block '{name}'", node)
             out: list[str] = []
             body(Frame(dict(frame.scope), frame.state, frame.macros, depth), out)
             return "".join(out)
@@ -171,13 +176,7 @@ class TemplateCompiler(ExpressionCompiler):
         params, name = node.params, node.name
 
         def call(frame: Frame, positional: list[Any], named: dict[str, Any]) -> str:
-            depth = frame.macro_depth + 1
-            if depth > frame.state.limits.max_macro_depth:
-                raise self.fail(
-                    f"Macro '{name}' is nested too deeply "
-                    f"(more than {frame.state.limits.max_macro_depth} calls)",
-                    node,
-                )
+            depth = self._deeper(frame, f"Macro '{name}'", node)
             scope = bind("Macro", name, params, positional, named)
             inner = Frame(scope, frame.state, frame.macros, depth)
             for param in params:
