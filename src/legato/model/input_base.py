@@ -56,11 +56,31 @@ class InputType(enum.StrEnum):
     SELECT = "SELECT"
     MULTISELECT = "MULTISELECT"
     ARRAY = "ARRAY"
+    OBJECT = "OBJECT"
+    TABLE = "TABLE"
     FORM = "FORM"
 
 
 #: Item types a list input (ARRAY, MULTISELECT) may not use.
-NESTED_LIST_TYPES = frozenset({InputType.ARRAY, InputType.MULTISELECT, InputType.FORM})
+NESTED_LIST_TYPES = frozenset(
+    {InputType.ARRAY, InputType.MULTISELECT, InputType.FORM, InputType.OBJECT, InputType.TABLE}
+)
+
+#: The types a property of an OBJECT or a column of a TABLE may have (Kestra's record fields).
+RECORD_FIELD_TYPES = (
+    InputType.STRING,
+    InputType.INT,
+    InputType.FLOAT,
+    InputType.BOOL,
+    InputType.DATE,
+    InputType.DATETIME,
+    InputType.TIME,
+    InputType.DURATION,
+    InputType.EMAIL,
+    InputType.URI,
+    InputType.SELECT,
+    InputType.MULTISELECT,
+)
 
 
 class DependsOn(BaseModel):

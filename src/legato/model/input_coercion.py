@@ -12,7 +12,9 @@ Invariants:
 * Typed values: STRING/SECRET/EMAIL/URI/ENUM/SELECT → ``str``; INT → ``int``; FLOAT →
   ``float`` (a double, where Kestra keeps a 32-bit float); BOOLEAN/BOOL → ``bool``; DATETIME →
   an aware ``datetime`` in UTC; DATE → ``date``; TIME → ``time``; DURATION → ``timedelta``;
-  FILE → the ``kestra://`` URI string; JSON/YAML → the parsed value; ARRAY/MULTISELECT → ``list``.
+  FILE → the ``kestra://`` URI string; JSON/YAML → the parsed value; ARRAY/MULTISELECT → ``list``;
+  OBJECT → ``dict`` and TABLE → ``list`` of ``dict`` (their fields are coerced by
+  ``legato.model.input_records``).
 * SECRET values are kept as given: encrypting them at rest is the store's job (not done yet).
 """
 
@@ -79,6 +81,8 @@ EXPECTED: dict[T, str] = {
     T.SELECT: "a string",
     T.MULTISELECT: "a JSON array or a list",
     T.ARRAY: "a JSON array or a list",
+    T.OBJECT: "a JSON object or a map",
+    T.TABLE: "a JSON array of objects or a list of maps",
     T.FORM: "values for the inputs of the form, not for the form itself",
 }
 
@@ -234,6 +238,18 @@ def as_list(value: Any) -> list[Any]:
     raise Mismatch()
 
 
+def as_object(value: Any) -> dict[str, Any]:
+    """A map, or a string holding a JSON object, as a dict."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise Mismatch(str(error)) from None
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    raise Mismatch()
+
+
 def _no_value(value: Any) -> Any:
     raise Mismatch()
 
@@ -258,6 +274,8 @@ _COERCERS: dict[T, Callable[[Any], Any]] = {
     T.SELECT: _string,
     T.MULTISELECT: as_list,
     T.ARRAY: as_list,
+    T.OBJECT: as_object,
+    T.TABLE: as_list,
     T.FORM: _no_value,
 }
 
@@ -283,6 +301,16 @@ def check_constraints(definition: inputs.Input, value: Any) -> str | None:
         return _check_choice(value, definition.values)
     if isinstance(definition, inputs.MultiselectInput) and not definition.allowCustomValue:
         return _check_choices(value, definition.choices)
+    if isinstance(definition, inputs.TableInput) and definition.rows is not None:
+        return _check_rows(len(value), definition.rows)
+    return None
+
+
+def _check_rows(count: int, rows: inputs.Rows) -> str | None:
+    if rows.min is not None and count < rows.min:
+        return f"it must have at least {rows.min} rows, got {count}"
+    if rows.max is not None and count > rows.max:
+        return f"it must have at most {rows.max} rows, got {count}"
     return None
 
 

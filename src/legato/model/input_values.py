@@ -8,7 +8,8 @@ Resolution, per input, in dependency order (``dependsOn.inputs`` first, then flo
 3. The given value is taken; a missing or null one falls back to ``defaults`` (rendered first
    when it holds an expression, with the inputs resolved so far as ``inputs``).
 4. Still null: an error if ``required``, else the input is null.
-5. Otherwise the value is coerced to its type and its constraints are checked.
+5. Otherwise the value is coerced to its type and its constraints are checked; the fields of
+   an OBJECT or of each TABLE row are then resolved the same way (``input_records``).
 
 Invariants:
 
@@ -27,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from legato.errors import InputError, LegatoError
-from legato.model import input_coercion, inputs
+from legato.model import input_coercion, input_records, inputs
 from legato.model.input_coercion import Mismatch, input_to_json, show
 from legato.model.property import is_expression
 
@@ -79,20 +80,33 @@ def coerce_input_value(
     """Coerce one non-null ``value`` to ``definition``'s type and check its constraints.
 
     SELECT/MULTISELECT choices come from ``values``; one whose ``expression`` is not rendered yet
-    has no choices checked. Raises ``InputError`` naming the input and the expected form.
+    has no choices checked. OBJECT properties and TABLE columns are coerced and checked the
+    same way (``legato.model.input_records``). Raises ``InputError`` naming the input (and the
+    row and field of a record) and the expected form.
     """
     if isinstance(definition, inputs.FileInput) and store_file is not None and not _is_uri(value):
         value = store_file(definition, value)
+    input_id = definition.id
+    typed = _checked(definition, value, f"input '{input_id}'", input_id)
+
+    def coerce_field(field: inputs.Input, item: Any, label: str) -> Any:
+        return _checked(field, item, label, input_id)
+
+    return input_records.coerce_record(definition, typed, coerce_field)
+
+
+def _checked(definition: inputs.Input, value: Any, label: str, input_id: str) -> Any:
+    """``value`` coerced to ``definition``'s type with its constraints checked; errors start
+    with ``label`` and carry ``input_id``."""
     try:
         typed = _coerce(definition, value)
     except Mismatch as mismatch:
-        message = _mismatch_message(definition, value, mismatch)
-        raise InputError(message, input_id=definition.id) from None
+        message = _mismatch_message(definition, value, mismatch, label)
+        raise InputError(message, input_id=input_id) from None
     broken = input_coercion.check_constraints(definition, typed)
     if broken is not None:
         shown = _shown(definition, value)
-        message = f"input '{definition.id}': invalid value {shown}, {broken}"
-        raise InputError(message, input_id=definition.id)
+        raise InputError(f"{label}: invalid value {shown}, {broken}", input_id=input_id)
     return typed
 
 
@@ -121,13 +135,13 @@ def _item_type(definition: inputs.Input) -> inputs.InputType | None:
     return None
 
 
-def _mismatch_message(definition: inputs.Input, value: Any, mismatch: Mismatch) -> str:
+def _mismatch_message(definition: inputs.Input, value: Any, mismatch: Mismatch, label: str) -> str:
     kind = definition.input_type
     expected = f"{input_coercion.EXPECTED[kind]} ({kind})"
     item_type = _item_type(definition)
     if item_type is not None:
         expected = f"{input_coercion.EXPECTED[kind]} of {item_type} ({kind})"
-    text = f"input '{definition.id}': expected {expected}, got {_shown(definition, value)}"
+    text = f"{label}: expected {expected}, got {_shown(definition, value)}"
     return f"{text}: {mismatch.detail}" if mismatch.detail else text
 
 

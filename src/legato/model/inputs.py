@@ -12,6 +12,12 @@ Invariants:
   ``values`` or ``expression``, MULTISELECT not both ``values`` and ``options``, ARRAY and
   MULTISELECT ``itemType`` may not be ARRAY, MULTISELECT or FORM, ``min`` ≤ ``max``, ``after`` ≤
   ``before``, ``validator`` compiles. A FORM holds at least one input and no FORM.
+* OBJECT ``properties`` and TABLE ``columns`` are record fields: at least one, each a
+  STRING, INT, FLOAT, BOOL, DATE, DATETIME, TIME, DURATION, EMAIL, URI, SELECT or MULTISELECT
+  definition without ``dependsOn``, ``defaults``, ``prefill``, ``expression`` or a dot in its
+  id (Kestra's rules; an error points at the offending key). Duplicate field ids are a flow
+  rule (``legato.model.validation``). TABLE ``rows`` bounds: ``min`` ≥ 0, ``max`` ≥ 1,
+  ``min`` ≤ ``max``.
 * ``flatten_inputs`` expands FORM inputs into their children with dotted ids; resolution and
   id checks work on the flattened list.
 * Nothing here coerces given values: that is ``legato.model.input_values``.
@@ -27,6 +33,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AwareDatetime,
+    BaseModel,
+    ConfigDict,
     Field,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -39,6 +47,7 @@ from legato.model import input_base
 from legato.model.input_base import (
     ID_PATTERN,
     NESTED_LIST_TYPES,
+    RECORD_FIELD_TYPES,
     DependsOn,
     Input,
     InputType,
@@ -67,9 +76,13 @@ __all__ = [
     "IntInput",
     "JsonInput",
     "MultiselectInput",
+    "ObjectInput",
+    "RecordField",
+    "Rows",
     "SecretInput",
     "SelectInput",
     "StringInput",
+    "TableInput",
     "TimeInput",
     "UriInput",
     "YamlInput",
@@ -301,7 +314,7 @@ class ArrayInput(Input):
 
 def _flat_item_type(value: InputType) -> InputType:
     if value in NESTED_LIST_TYPES:
-        raise ValueError("'itemType' cannot be ARRAY, MULTISELECT nor FORM")
+        raise ValueError("'itemType' cannot be ARRAY, MULTISELECT, FORM, OBJECT nor TABLE")
     return value
 
 
@@ -339,6 +352,14 @@ def _type_checker(allowed: tuple[str, ...]) -> WrapValidator:
     return WrapValidator(check)
 
 
+def _error_at(key: str, written: Any, message: str) -> ValidationError:
+    error = PydanticCustomError("input_definition", message)
+    loc: tuple[str | int, ...] = (key,)
+    return ValidationError.from_exception_data(
+        "Input", [{"type": error, "loc": loc, "input": written}]
+    )
+
+
 def _type_error(written: Any, allowed: tuple[str, ...]) -> ValidationError:
     choices = ", ".join(allowed)
     if written is None:
@@ -348,16 +369,80 @@ def _type_error(written: Any, allowed: tuple[str, ...]) -> ValidationError:
         near = difflib.get_close_matches(str(written).upper(), allowed, n=1)
         if near:
             message = f"unknown input type '{written}'; did you mean '{near[0]}'? ({choices})"
-    error = PydanticCustomError("input_type", message)
-    loc: tuple[str | int, ...] = ("type",)
-    return ValidationError.from_exception_data(
-        "Input", [{"type": error, "loc": loc, "input": written}]
-    )
+    return _error_at("type", written, message)
 
 
 _VALUE_TYPES = tuple(t.value for t in InputType if t is not InputType.FORM)
 
-FieldInput = Annotated[_FIELD_TYPES, Field(discriminator="type"), _type_checker(_VALUE_TYPES)]
+_RECORD_TYPES = tuple(t.value for t in RECORD_FIELD_TYPES)
+_NOT_IN_RECORDS = ("dependsOn", "defaults", "prefill", "expression")
+
+
+def _record_field_checker() -> WrapValidator:
+    """Kestra's rules for a property of an OBJECT or a column of a TABLE, each reported on the
+    key that breaks it."""
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if not isinstance(value, Mapping):
+            return handler(value)
+        kind = value.get("type")
+        if kind not in _RECORD_TYPES:
+            if kind not in tuple(t.value for t in InputType):
+                raise _type_error(kind, _RECORD_TYPES)
+            choices = ", ".join(_RECORD_TYPES)
+            message = f"a property or column cannot be of type {kind}; use one of {choices}"
+            raise _error_at("type", kind, message)
+        for key in _NOT_IN_RECORDS:
+            if key in value:
+                message = f"a property or column cannot declare '{key}'; remove it"
+                raise _error_at(key, value[key], message)
+        field_id = value.get("id")
+        if isinstance(field_id, str) and "." in field_id:
+            message = f"a property or column id cannot contain a dot: '{field_id}'"
+            raise _error_at("id", field_id, message)
+        return handler(value)
+
+    return WrapValidator(check)
+
+
+RecordField = Annotated[_FIELD_TYPES, Field(discriminator="type"), _record_field_checker()]
+"""A property of an OBJECT or a column of a TABLE: a scalar or choice input definition."""
+
+
+class ObjectInput(Input):
+    """A JSON object whose entries are resolved by the ``properties`` definitions; read as
+    ``inputs.<id>.<property>``."""
+
+    type: Literal["OBJECT"]
+    properties: Annotated[list[RecordField], Field(min_length=1)]
+
+
+class Rows(BaseModel):
+    """``rows`` of a TABLE: bounds on the number of rows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min: Annotated[int, Field(ge=0)] | None = None
+    max: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> Rows:
+        input_base.check_range(self.min, self.max, "min", "max")
+        return self
+
+
+class TableInput(Input):
+    """A list of rows, each a JSON object resolved by the ``columns`` definitions; ``rows``
+    bounds the number of rows."""
+
+    type: Literal["TABLE"]
+    columns: Annotated[list[RecordField], Field(min_length=1)]
+    rows: Rows | None = None
+
+
+_VALUE_MODELS = Union[_FIELD_TYPES, ObjectInput, TableInput]  # noqa: UP007
+
+FieldInput = Annotated[_VALUE_MODELS, Field(discriminator="type"), _type_checker(_VALUE_TYPES)]
 """Any input definition that holds a value (every type but FORM), chosen by its ``type``."""
 
 
@@ -370,7 +455,7 @@ class FormInput(Input):
 
 
 AnyInput = Annotated[
-    Union[_FIELD_TYPES, FormInput],  # noqa: UP007
+    Union[_FIELD_TYPES, ObjectInput, TableInput, FormInput],  # noqa: UP007
     Field(discriminator="type"),
     _type_checker(tuple(t.value for t in InputType)),
 ]

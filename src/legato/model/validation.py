@@ -17,11 +17,12 @@ Invariants:
 * A ``dependsOn`` cycle is reported on each input that is part of it (Kestra also reports the
   inputs that merely depend on a cycle; that adds noise and no information).
 * Messages are Kestra's: ``Duplicate task id with name [x]``, ``Duplicate trigger id with name
-  [x]``, ``Duplicate input with name [x]``, ``Duplicate output with name [x]``, ``Recursive call
-  to flow [ns.id]``, ``Input with id 'a' depends on a non-existent input 'b'.``, ``Cycle
-  dependency detected for input with id 'a': [a, b]``, ``System labels can only be set by
-  Kestra itself, offending label: k=v``, ``invalid expression: …``. A duplicate is reported at
-  each repeat, with the line of the first occurrence.
+  [x]``, ``Duplicate input with name [x]``, ``Duplicate property with name [x]``, ``Duplicate
+  column with name [x]`` (OBJECT/TABLE fields), ``Duplicate output with name [x]``,
+  ``Recursive call to flow [ns.id]``, ``Input with id 'a' depends on a non-existent input
+  'b'.``, ``Cycle dependency detected for input with id 'a': [a, b]``, ``System labels can
+  only be set by Kestra itself, offending label: k=v``, ``invalid expression: …``. A duplicate
+  is reported at each repeat, with the line of the first occurrence.
 """
 
 from __future__ import annotations
@@ -137,6 +138,35 @@ def unique_input_ids(document: Document, registry: PluginRegistry) -> list[Viola
         key, value = _input_id(item)
         ids.append((("inputs", index, key), value))
     return _duplicates(document, ids, "input")
+
+
+def unique_record_field_ids(document: Document, registry: PluginRegistry) -> list[Violation]:
+    """The ``properties`` of an OBJECT input and the ``columns`` of a TABLE input (also inside a
+    FORM) have unique ids."""
+    found: list[Violation] = []
+    records: list[tuple[Loc, Mapping[str, Any]]] = []
+    for index, item in _entries(document, "inputs"):
+        records.append((("inputs", index), item))
+        children = item.get("inputs") if item.get("type") == "FORM" else None
+        for child_index, child in enumerate(children if isinstance(children, list) else []):
+            if isinstance(child, Mapping):
+                records.append((("inputs", index, "inputs", child_index), child))
+    for loc, record in records:
+        key, what = _RECORD_FIELDS.get(str(record.get("type")), ("", ""))
+        fields = record.get(key) if key else None
+        if not isinstance(fields, list):
+            continue
+        ids = [((*loc, key, i, "id"), f.get("id")) for i, f in enumerate(fields) if _is_map(f)]
+        found.extend(_duplicates(document, ids, what))
+    return found
+
+
+#: input type -> (key holding its fields, what a field is called in messages)
+_RECORD_FIELDS = {"OBJECT": ("properties", "property"), "TABLE": ("columns", "column")}
+
+
+def _is_map(value: Any) -> bool:
+    return isinstance(value, Mapping)
 
 
 def unique_output_ids(document: Document, registry: PluginRegistry) -> list[Violation]:
@@ -349,6 +379,7 @@ RULES: tuple[Rule, ...] = (
     unique_task_ids,
     unique_trigger_ids,
     unique_input_ids,
+    unique_record_field_ids,
     unique_output_ids,
     no_recursive_subflow,
     input_dependencies,

@@ -51,6 +51,8 @@ def error_of(data: dict[str, Any]) -> str:
         ({"type": "MULTISELECT", "values": ["a"]}, inputs.MultiselectInput),
         ({"type": "ARRAY", "itemType": "INT"}, inputs.ArrayInput),
         ({"type": "FORM", "inputs": [{"id": "a", "type": "INT"}]}, inputs.FormInput),
+        ({"type": "OBJECT", "properties": [{"id": "a", "type": "INT"}]}, inputs.ObjectInput),
+        ({"type": "TABLE", "columns": [{"id": "a", "type": "INT"}]}, inputs.TableInput),
     ],
 )
 def test_each_type_selects_its_model(data: dict[str, Any], cls: type[inputs.Input]) -> None:
@@ -65,6 +67,8 @@ EXTRA: dict[str, dict[str, Any]] = {
     "SELECT": {"values": ["a"]},
     "ARRAY": {"itemType": "STRING"},
     "FORM": {"inputs": [{"id": "a", "type": "INT"}]},
+    "OBJECT": {"properties": [{"id": "a", "type": "INT"}]},
+    "TABLE": {"columns": [{"id": "a", "type": "INT"}]},
 }
 ALL_TYPES = ", ".join(t.value for t in inputs.InputType)
 
@@ -264,12 +268,13 @@ def test_multiselect_values_and_options_are_exclusive() -> None:
     assert "both 'values' and 'options'" in message
 
 
-@pytest.mark.parametrize("kind", ["ARRAY", "MULTISELECT", "FORM"])
+NOT_AN_ITEM = "'itemType' cannot be ARRAY, MULTISELECT, FORM, OBJECT nor TABLE"
+
+
+@pytest.mark.parametrize("kind", ["ARRAY", "MULTISELECT", "FORM", "OBJECT", "TABLE"])
 def test_list_item_type_cannot_be_a_list(kind: str) -> None:
-    assert "'itemType' cannot be ARRAY, MULTISELECT nor FORM" in error_of(
-        {"id": "a", "type": "ARRAY", "itemType": kind}
-    )
-    assert "'itemType' cannot be ARRAY, MULTISELECT nor FORM" in error_of(
+    assert NOT_AN_ITEM in error_of({"id": "a", "type": "ARRAY", "itemType": kind})
+    assert NOT_AN_ITEM in error_of(
         {"id": "a", "type": "MULTISELECT", "values": ["x"], "itemType": kind}
     )
 
@@ -304,7 +309,7 @@ def test_forms_cannot_be_nested_or_empty() -> None:
     [error] = error_list({"id": "outer", "type": "FORM", "inputs": [nested]})
     assert error["loc"][-3:] == ("inputs", 0, "type")
     assert error["msg"].startswith("unknown input type 'FORM'; use one of STRING")
-    assert error["msg"].endswith("ARRAY")
+    assert error["msg"].endswith("ARRAY, OBJECT, TABLE")
     assert "at least 1" in error_of({"id": "f", "type": "FORM", "inputs": []})
 
 
@@ -352,3 +357,105 @@ def test_deprecation_is_noted_in_a_context_mapping() -> None:
     ctx = ParseContext(registry=PluginRegistry())
     parse({"name": "legacy", "type": "STRING"}, context={"parse": ctx})
     assert ctx.warnings == [("name", "input 'legacy': 'name' is deprecated; use 'id' instead")]
+
+
+DISK = [
+    {"id": "size_gb", "type": "INT", "min": 10},
+    {"id": "mountpoint", "type": "STRING", "validator": "^/.*", "required": False},
+]
+RECORD_TYPES = "STRING, INT, FLOAT, BOOL, DATE, DATETIME, TIME, DURATION, EMAIL, URI, SELECT, "
+RECORD_TYPES += "MULTISELECT"
+
+
+def test_object_properties_are_input_definitions() -> None:
+    disk = parse({"id": "disk", "type": "OBJECT", "required": False, "properties": DISK})
+    assert isinstance(disk, inputs.ObjectInput)
+    assert [type(p) for p in disk.properties] == [inputs.IntInput, inputs.StringInput]
+    size, mountpoint = disk.properties
+    assert isinstance(size, inputs.IntInput) and size.min == 10
+    assert isinstance(mountpoint, inputs.StringInput) and mountpoint.required is False
+
+
+def test_table_columns_and_rows() -> None:
+    table = parse({"id": "disks", "type": "TABLE", "rows": {"min": 0, "max": 2}, "columns": DISK})
+    assert isinstance(table, inputs.TableInput)
+    assert [c.id for c in table.columns] == ["size_gb", "mountpoint"]
+    assert table.rows == inputs.Rows(min=0, max=2)
+    bare = parse({"id": "t", "type": "TABLE", "columns": DISK})
+    assert isinstance(bare, inputs.TableInput) and bare.rows is None
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ({"min": 3, "max": 2}, "'min' must not be greater than 'max'"),
+        ({"min": -1}, "greater than or equal to 0"),
+        ({"max": 0}, "greater than or equal to 1"),
+        ({"count": 1}, "Extra inputs are not permitted"),
+    ],
+)
+def test_table_rows_bounds(rows: dict[str, Any], expected: str) -> None:
+    assert expected in error_of({"id": "t", "type": "TABLE", "rows": rows, "columns": DISK})
+
+
+@pytest.mark.parametrize(("kind", "key"), [("OBJECT", "properties"), ("TABLE", "columns")])
+def test_records_need_at_least_one_field(kind: str, key: str) -> None:
+    assert "at least 1 item" in error_of({"id": "r", "type": kind, key: []})
+    [error] = error_list({"id": "r", "type": kind})
+    assert error["loc"][-1] == key and error["type"] == "missing"
+
+
+@pytest.mark.parametrize("kind", ["OBJECT", "TABLE", "ARRAY", "FILE", "SECRET", "JSON", "YAML"])
+def test_a_field_cannot_be_a_nested_or_unsupported_type(kind: str) -> None:
+    field = {"id": "f", "type": kind, "itemType": "INT", "properties": DISK}
+    [error] = error_list({"id": "disk", "type": "OBJECT", "properties": [DISK[0], field]})
+    assert error["loc"][-3:] == ("properties", 1, "type")
+    assert error["msg"] == (
+        f"a property or column cannot be of type {kind}; use one of {RECORD_TYPES}"
+    )
+
+
+def test_a_field_of_unknown_type_lists_the_field_types() -> None:
+    [error] = error_list({"id": "t", "type": "TABLE", "columns": [{"id": "f", "type": "TEXT"}]})
+    assert error["loc"][-3:] == ("columns", 0, "type")
+    assert error["msg"] == f"unknown input type 'TEXT'; use one of {RECORD_TYPES}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ({"defaults": 1}, "defaults"),
+        ({"prefill": 1}, "prefill"),
+        ({"dependsOn": {"inputs": ["x"]}}, "dependsOn"),
+    ],
+)
+def test_a_field_cannot_declare_resolution_properties(extra: dict[str, Any], key: str) -> None:
+    field = {"id": "f", "type": "INT", **extra}
+    [error] = error_list({"id": "disk", "type": "OBJECT", "properties": [field]})
+    assert error["loc"][-3:] == ("properties", 0, key)
+    assert error["msg"] == f"a property or column cannot declare '{key}'; remove it"
+
+
+def test_a_field_cannot_declare_an_expression_nor_a_dotted_id() -> None:
+    select = {"id": "f", "type": "SELECT", "expression": "{{ [1] }}"}
+    [error] = error_list({"id": "t", "type": "TABLE", "columns": [select]})
+    assert error["loc"][-3:] == ("columns", 0, "expression")
+    dotted = {"id": "a.b", "type": "INT"}
+    [error] = error_list({"id": "t", "type": "TABLE", "columns": [dotted]})
+    assert error["loc"][-3:] == ("columns", 0, "id")
+    assert error["msg"] == "a property or column id cannot contain a dot: 'a.b'"
+
+
+def test_a_field_follows_its_own_type_rules() -> None:
+    field = {"id": "f", "type": "INT", "min": 5, "max": 1}
+    assert "'min' must not be greater than 'max'" in error_of(
+        {"id": "o", "type": "OBJECT", "properties": [field]}
+    )
+
+
+def test_a_form_may_hold_an_object() -> None:
+    form = parse(
+        {"id": "f", "type": "FORM", "inputs": [{"id": "o", "type": "OBJECT", "properties": DISK}]}
+    )
+    assert isinstance(form, inputs.FormInput)
+    assert isinstance(form.inputs[0], inputs.ObjectInput)

@@ -102,6 +102,41 @@ def test_input_ids_are_unique_including_the_deprecated_name() -> None:
     ]
 
 
+def test_object_property_and_table_column_ids_are_unique() -> None:
+    inputs = (
+        "inputs:\n"
+        "  - id: disk\n    type: OBJECT\n    properties:\n"
+        "      - id: a\n        type: INT\n      - id: a\n        type: STRING\n"
+        "  - id: form\n    type: FORM\n    inputs:\n"
+        "      - id: disks\n        type: TABLE\n        columns:\n"
+        "          - id: b\n            type: INT\n          - id: b\n            type: INT\n"
+    )
+    assert rule(validation.unique_record_field_ids, HEAD + inputs) == [
+        (
+            "inputs[0].properties[1].id",
+            "Duplicate property with name [a] (first defined at line 7)",
+            9,
+        ),
+        (
+            "inputs[1].inputs[0].columns[1].id",
+            "Duplicate column with name [b] (first defined at line 17)",
+            19,
+        ),
+    ]
+
+
+def test_record_field_errors_point_at_their_line() -> None:
+    source = HEAD + (
+        "inputs:\n  - id: disk\n    type: OBJECT\n    properties:\n"
+        "      - id: a\n        type: INT\n      - id: inner\n        type: OBJECT\n"
+        "        properties:\n          - id: x\n            type: INT\n"
+        "tasks:\n  - id: t\n" + LOG
+    )
+    [violation] = rejected(source)
+    assert violation.line == 10
+    assert "cannot be of type OBJECT" in violation.message
+
+
 def test_output_ids_are_unique() -> None:
     outputs = (
         "outputs:\n  - id: o\n    type: STRING\n    value: a\n"
