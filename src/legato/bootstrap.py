@@ -153,11 +153,11 @@ class Engine:
         if role is not Role.EXECUTOR:
             worker, handoff = make_worker(self, self.worker_wake, local=role is Role.STANDALONE)
             daemons.append(worker)
-        if handoff is not None:
-            self.executor.effects.interrupt = worker.kill
-            self.executor.handoff = handoff
-            wakeup = self.executor.wakeup
-            handoff.on_result = lambda: wakeup.notify(stored=False)
+            if handoff is not None:
+                self.executor.effects.interrupt = worker.kill
+                self.executor.handoff = handoff
+                wakeup = self.executor.wakeup
+                handoff.on_result = lambda: wakeup.notify(stored=False)
         unsubscribe = self._listen(role, handoff)
         tasks = [asyncio.create_task(d.run(), name=type(d).__name__) for d in daemons]
         self._tasks = tasks
@@ -387,17 +387,15 @@ def make_worker(
         kills=engine.stores.workers,
     )
     stores = engine.stores
-    if not local:
-        reported = running_reports.RunningReports(stores.workers, stores.queue)
-        return worker_service.Worker(
-            reported, stores.kv, stores.files, engine.registry, options
-        ), None
-    handoff = LocalHandoff(options.worker_id, options.threads)
-    # a store found without jobs is asked again within half a poll interval at the latest
-    handed = HandoffQueue(stores.workers, handoff, recheck=options.poll_interval / 2)
-    queue = running_reports.RunningReports(handed, stores.queue)
+    handoff = LocalHandoff(options.worker_id, options.threads) if local else None
+    claims: protocols.WorkerQueue = stores.workers
+    if handoff is not None:
+        # a store found without jobs is asked again within half a poll interval at the latest
+        claims = HandoffQueue(stores.workers, handoff, recheck=options.poll_interval / 2)
+    queue = running_reports.RunningReports(claims, stores.queue)
     worker = worker_service.Worker(queue, stores.kv, stores.files, engine.registry, options)
-    handoff.needs_slot = lambda job: not worker.runs_inline(_task_type(job))
+    if handoff is not None:
+        handoff.needs_slot = lambda job: not worker.runs_inline(_task_type(job))
     return worker, handoff
 
 
