@@ -25,6 +25,24 @@ def test_the_roles_are_listed() -> None:
         assert role in result.output
 
 
+def test_kestras_option_spellings_are_accepted(tmp_path: Path) -> None:
+    bad = tmp_path / "flows" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text("id: bad\nnamespace: n\ntasks:\n  - id: t\n    type: nope.Nope\n")
+    home = str(tmp_path / "home")
+    for args in (
+        ["standalone", "--worker-thread", "2", "--flow-path", str(bad)],
+        ["standalone", "-t", "2", "-f", str(bad)],
+        ["executor", "--flow-path", str(bad)],
+    ):
+        result = RUNNER.invoke(app, ["server", *args, "--home", home])
+        assert result.exit_code == 1, (args, result.output)  # parsed; the flow is refused
+        assert "bad.yaml" in result.output
+    worker = RUNNER.invoke(app, ["server", "worker", "--thread", "0", "--home", home])
+    assert worker.exit_code == 2
+    assert "--thread" in worker.output
+
+
 def test_an_invalid_flow_of_flows_stops_the_server_before_it_serves(tmp_path: Path) -> None:
     bad = tmp_path / "flows" / "bad.yaml"
     bad.parent.mkdir()

@@ -37,13 +37,27 @@ app = typer.Typer(help="Run the engine's daemons until stopped (Ctrl-C, SIGTERM)
 CHECK_EVERY = 1.0
 
 Home = Annotated[Path | None, typer.Option("--home", help="Legato home (default: LEGATO_HOME).")]
+# Kestra's spellings are accepted too: `worker -t/--thread`, `standalone --worker-thread`,
+# `-f/--flow-path`
 Threads = Annotated[
     int | None,
-    typer.Option("--threads", min=1, help="Task runs a worker runs at once (default: 8)."),
+    typer.Option(
+        "--threads",
+        "--thread",
+        "--worker-thread",
+        "-t",
+        min=1,
+        help="Task runs a worker runs at once (default: 8).",
+    ),
 ]
 Flows = Annotated[
     list[Path] | None,
-    typer.Option("--flows", help="A folder (or file) of flows to deploy before serving."),
+    typer.Option(
+        "--flows",
+        "--flow-path",
+        "-f",
+        help="A folder (or file) of flows to deploy before serving.",
+    ),
 ]
 
 
@@ -116,4 +130,4 @@ async def serve(settings: config.Settings, role: bootstrap.Role, flows: list[Pat
 def _ready(settings: config.Settings, role: bootstrap.Role) -> str:
     threads = "" if role is bootstrap.Role.EXECUTOR else f", {settings.worker_threads} threads"
     store = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", settings.database_url)
-    return f"legato server {role.value}: ready on {store}{threads}"
+    return f"legato server {role.value}: ready on {store}{threads} (Ctrl-C or SIGTERM stops it)"
